@@ -1,0 +1,17 @@
+/* cli/cli.h: shared declarations of the plan command's subcommands. */
+#ifndef PLAN_CLI_H
+#define PLAN_CLI_H
+
+#include <stdio.h>
+
+#include "plan.h"
+
+struct cli_command {
+  const char *name;
+  const char *help;
+  int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+};
+
+int cli_cmd_ask(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* cli/main.c: the plan command. Parses the global flags and dispatches to
+ * the subcommands (cli/cmd_*.c). The CLI is the only part that prints,
+ * reads the environment and the real clock. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_command commands[] = {
+    {"ask", "send a prompt to the configured model and print the reply",
+     cli_cmd_ask},
+};
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: plan [--help] [--version] COMMAND [ARGS]\n"
+          "       plan --task FILE [OPTIONS]\n"
+          "\n"
+          "A planning and tree-search engine for LLM agents.\n"
+          "\n"
+          "Commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+  fprintf(f, "\nRun 'plan COMMAND --help' for a command's options.\n"
+             "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY,\n"
+             "PLAN_MODEL, PLAN_BASE_URL, PLAN_PROVIDER (see README.md).\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+      !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+    printf("plan %s\n", plan_version());
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    if (!strcmp(argv[1], commands[i].name)) {
+      if (plan_global_init(NULL) != PLAN_OK) {
+        fprintf(stderr, "plan: cannot initialise libcurl\n");
+        return 1;
+      }
+      int rc = commands[i].fn(argc - 1, argv + 1);
+      plan_global_cleanup();
+      return rc;
+    }
+  }
+  fprintf(stderr, "plan: unknown command '%s' (try 'plan --help')\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,436 @@
+/* plan.h: the public API of libplan, a planning and tree-search engine for
+ * LLM agents. This is the only header a user includes; people who write
+ * their own LLM backend also include <plan_backend.h>.
+ *
+ * Thread safety. The only process-wide state is set up by
+ * plan_global_init() and torn down by plan_global_cleanup(); call them once,
+ * at startup and at exit, before any other thread runs. Every other object
+ * is a handle. A handle may move between threads but must never be used by
+ * two threads at once; distinct handles are independent.
+ *
+ * Errors. Every function that can fail returns a plan_status (PLAN_OK is 0).
+ * Once a handle exists, it also keeps a message for its last failure
+ * (plan_<object>_errmsg). Before a handle exists, functions take an optional
+ * caller-allocated plan_error that receives the code and a message.
+ *
+ * Memory. Inputs are borrowed for the duration of a call and copied when
+ * kept. Returned const pointers are borrowed from the handle. Returned
+ * non-const buffers are freed with plan_free().
+ *
+ * Determinism. The library reads no environment variable and no entropy by
+ * itself. A clock and a seed come from options (the CLI supplies real ones);
+ * where no clock is given the system's monotonic clock is used.
+ */
+#ifndef PLAN_H
+#define PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(PLAN_SHARED)
+#if defined(PLAN_BUILDING)
+#define PLAN_API __declspec(dllexport)
+#else
+#define PLAN_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define PLAN_API __attribute__((visibility("default")))
+#else
+#define PLAN_API
+#endif
+
+#define PLAN_VERSION_MAJOR 0
+#define PLAN_VERSION_MINOR 1
+#define PLAN_VERSION_PATCH 0
+#define PLAN_VERSION_NUMBER                                                    \
+  (PLAN_VERSION_MAJOR * 10000 + PLAN_VERSION_MINOR * 100 + PLAN_VERSION_PATCH)
+
+/* The runtime library's version as "MAJOR.MINOR.PATCH". Compare with the
+ * PLAN_VERSION_* macros to check that header and library agree. */
+PLAN_API const char *plan_version(void);
+PLAN_API int plan_version_number(void);
+
+/* ======================================================================
+ * Status codes
+ * ====================================================================== */
+
+/* One list generates the enum, the names and the messages. Codes are never
+ * renumbered or reused; a retired code stays as a placeholder. */
+#define PLAN_STATUS_MAP(X)                                                     \
+  X(OK, "success")                                                             \
+  X(ENOMEM, "out of memory")                                                   \
+  X(EINVAL, "invalid argument")                                                \
+  X(EMISUSE, "API misuse")                                                     \
+  X(EIO, "input/output error")                                                 \
+  X(EHTTP, "HTTP error")                                                       \
+  X(ETIMEOUT, "timed out")                                                     \
+  X(ERATELIMIT, "rate limited")                                                \
+  X(EPARSE, "parse error")                                                     \
+  X(EBACKEND, "backend error")                                                 \
+  X(ENOTFOUND, "not found")                                                    \
+  X(EBUDGET, "budget exhausted")                                               \
+  X(ECANCELED, "canceled")                                                     \
+  X(EINTERNAL, "internal error")                                               \
+  X(ETRUNCATED, "output truncated")
+
+typedef enum plan_status {
+#define PLAN__STATUS_ENUM(name, msg) PLAN_##name,
+  PLAN_STATUS_MAP(PLAN__STATUS_ENUM)
+#undef PLAN__STATUS_ENUM
+  PLAN_STATUS_COUNT
+} plan_status;
+
+/* A static message for a status ("out of memory"); never NULL. */
+PLAN_API const char *plan_strerror(plan_status code);
+/* The status's name without the prefix ("ENOMEM"); never NULL. */
+PLAN_API const char *plan_status_name(plan_status code);
+
+/* Error details for functions that run before a handle exists. The caller
+ * allocates it (the stack is fine) and may pass NULL. line and column are
+ * 1-based when a file position is known, 0 otherwise. */
+typedef struct plan_error {
+  plan_status code;
+  int line;
+  int column;
+  char text[160];
+} plan_error;
+
+/* ======================================================================
+ * Process-wide set-up, allocator, clock
+ * ====================================================================== */
+
+/* An allocator. All library allocations go through it (and through it
+ * into PCRE2). realloc_fn(ud, NULL, n) must behave as malloc_fn. */
+typedef struct plan_allocator {
+  void *(*malloc_fn)(void *ud, size_t size);
+  void *(*realloc_fn)(void *ud, void *ptr, size_t size);
+  void (*free_fn)(void *ud, void *ptr);
+  void *ud;
+} plan_allocator;
+
+/* Initialises libcurl and installs the allocator (NULL: libc). Call once at
+ * startup before any other thread runs. Returns PLAN_EINTERNAL if libcurl
+ * cannot be initialised. Not thread-safe. */
+PLAN_API plan_status plan_global_init(const plan_allocator *alloc);
+/* Undoes plan_global_init. Call once at exit, after every handle is gone. */
+PLAN_API void plan_global_cleanup(void);
+
+/* Frees a buffer the library returned as non-const. NULL does nothing. */
+PLAN_API void plan_free(void *ptr);
+
+/* A clock: now_ns returns monotonic nanoseconds; sleep_ns waits (or, for a
+ * simulated clock, advances time). Both are required. */
+typedef struct plan_clock {
+  uint64_t (*now_ns)(void *ud);
+  void (*sleep_ns)(void *ud, uint64_t ns);
+  void *ud;
+} plan_clock;
+
+/* The system's monotonic clock (CLOCK_MONOTONIC, nanosleep). Static;
+ * thread-safe. */
+PLAN_API const plan_clock *plan_clock_system(void);
+
+/* ======================================================================
+ * LLM requests and responses
+ * ====================================================================== */
+
+typedef struct plan_message {
+  const char *role;    /* "system", "user" or "assistant" */
+  const char *content; /* UTF-8 text */
+} plan_message;
+
+#define PLAN_LLM_REQUEST_VERSION 1
+
+/* One chat request. Fill with plan_llm_request_init, then set fields.
+ * Every pointer is borrowed for the duration of the call it is passed to. */
+typedef struct plan_llm_request {
+  unsigned version;
+  const char *model; /* NULL: the backend's default model */
+  const plan_message *messages;
+  size_t n_messages;
+  double temperature; /* sent explicitly; init sets 1.0 */
+  double top_p;       /* sent explicitly; init sets 1.0 */
+  unsigned n;         /* choices wanted; init sets 1 */
+  unsigned max_tokens; /* 0: the backend's default (1024 for Anthropic) */
+  const char *const *stop; /* up to 4 stop sequences */
+  size_t n_stop;
+  bool has_seed;
+  int64_t seed;
+  bool logprobs;
+  unsigned top_logprobs; /* 0..20; only with logprobs */
+  /* Structured output: the JSON Schema as JSON text, and its name
+   * ([A-Za-z0-9_-], at most 64 characters; NULL: "response"). */
+  const char *json_schema;
+  const char *json_schema_name;
+  /* Which sample of this request this is, assigned when the request is
+   * created (0, 1, ...). Identical requests with distinct sample indices
+   * are distinct samples; the cassette key includes it. */
+  unsigned sample_index;
+} plan_llm_request;
+
+/* Fills *req with the defaults above. version must be
+ * PLAN_LLM_REQUEST_VERSION. */
+PLAN_API void plan_llm_request_init(plan_llm_request *req, unsigned version);
+
+typedef enum plan_finish {
+  PLAN_FINISH_UNKNOWN = 0,
+  PLAN_FINISH_STOP,           /* natural end or a stop sequence */
+  PLAN_FINISH_LENGTH,         /* hit the token cap: the text is truncated */
+  PLAN_FINISH_CONTENT_FILTER, /* cut by the provider's filter */
+  PLAN_FINISH_TOOL_CALLS,
+  PLAN_FINISH_REFUSAL
+} plan_finish;
+
+/* "stop", "length", ...; never NULL. */
+PLAN_API const char *plan_finish_name(plan_finish f);
+
+typedef struct plan_top_logprob {
+  char *token;
+  double logprob;
+} plan_top_logprob;
+
+typedef struct plan_token_logprob {
+  char *token;
+  double logprob;
+  plan_top_logprob *top;
+  size_t n_top;
+} plan_token_logprob;
+
+typedef struct plan_llm_choice {
+  char *text; /* NUL-terminated UTF-8; never NULL in a finished choice */
+  size_t text_len;
+  plan_finish finish;
+  bool truncated; /* finish == LENGTH: never parse as if whole */
+  plan_token_logprob *logprobs; /* NULL unless the server sent them */
+  size_t n_logprobs;
+} plan_llm_choice;
+
+/* The outcome of one request. The library allocates every member; release
+ * them with plan_llm_response_clear. */
+typedef struct plan_llm_response {
+  plan_status status; /* PLAN_OK when choices hold the reply */
+  int http_status;    /* last HTTP status, 0 if none */
+  char *error;        /* message when status != PLAN_OK, else NULL */
+  plan_llm_choice *choices;
+  size_t n_choices;
+  uint64_t prompt_tokens;
+  uint64_t completion_tokens;
+  double latency_ms; /* from first dispatch to completion, with retries */
+  unsigned attempts; /* HTTP attempts made (0 for a coalesced duplicate) */
+  char *model;       /* the model the server says answered, or NULL */
+  char *request_id;  /* x-request-id / request-id, or NULL */
+  /* Set by backends for the scheduler's retry decision: a server-directed
+   * wait in ms (-1: none) and whether to retry (-1: decide by status,
+   * 0: never, 1: yes). */
+  int64_t retry_after_ms;
+  int should_retry;
+} plan_llm_response;
+
+/* Zeroes a response before first use (retry_after_ms -1, should_retry -1). */
+PLAN_API void plan_llm_response_init(plan_llm_response *resp);
+/* Frees every member and re-initialises *resp. NULL does nothing. */
+PLAN_API void plan_llm_response_clear(plan_llm_response *resp);
+
+/* ======================================================================
+ * LLM backends (plan_llm)
+ * ====================================================================== */
+
+typedef struct plan_llm plan_llm;
+
+#define PLAN_LLM_OPTIONS_VERSION 1
+
+/* Options for the HTTP backends. Zero means default. */
+typedef struct plan_llm_options {
+  unsigned version;
+  /* Base URL up to and including the API version segment, e.g.
+   * "https://api.openai.com/v1", "http://localhost:11434/v1". NULL: the
+   * provider's public endpoint. */
+  const char *base_url;
+  const char *api_key; /* copied; never logged or written to a cassette */
+  const char *model;   /* default model for requests with model NULL */
+  long connect_timeout_ms; /* per attempt; default 10000 */
+  long timeout_ms;         /* per attempt, whole transfer; default 600000 */
+  size_t max_response_bytes; /* default 16 MiB */
+  const char *anthropic_version; /* default "2023-06-01" */
+  unsigned max_connections; /* libcurl safety net; default 64 */
+} plan_llm_options;
+
+PLAN_API void plan_llm_options_init(plan_llm_options *opts, unsigned version);
+
+/* Creates a backend for any OpenAI-compatible server (OpenAI, vLLM,
+ * llama.cpp server, Ollama /v1, LM Studio). Destroy with plan_llm_destroy.
+ * Errors: PLAN_EINVAL (bad options, message in *err), PLAN_ENOMEM. */
+PLAN_API plan_status plan_llm_openai_create(const plan_llm_options *opts,
+                                            plan_llm **out, plan_error *err);
+/* Creates a backend for Anthropic's Messages API. Destroy with
+ * plan_llm_destroy. */
+PLAN_API plan_status plan_llm_anthropic_create(const plan_llm_options *opts,
+                                               plan_llm **out,
+                                               plan_error *err);
+
+typedef enum plan_cassette_mode {
+  PLAN_CASSETTE_REPLAY = 0, /* replay only; a miss is a hard error */
+  PLAN_CASSETTE_RECORD,     /* always call inner, append every exchange */
+  PLAN_CASSETTE_RECORD_NEW  /* replay what is recorded, record the rest */
+} plan_cassette_mode;
+
+/* Parses "replay", "record" or "record-new" (also "new"). */
+PLAN_API plan_status plan_cassette_mode_parse(const char *s,
+                                              plan_cassette_mode *out);
+
+/* Creates a record/replay backend on the JSONL file at path. In the record
+ * modes, inner is the backend that answers misses; it is borrowed and must
+ * outlive the cassette (NULL is allowed for REPLAY). The file is loaded at
+ * create (it may be missing in the record modes) and written by
+ * plan_llm_cassette_save or at destroy. Destroy with plan_llm_destroy.
+ * Errors: PLAN_EIO, PLAN_EPARSE (line in *err), PLAN_EINVAL. */
+PLAN_API plan_status plan_llm_cassette_create(plan_llm *inner,
+                                              const char *path,
+                                              plan_cassette_mode mode,
+                                              plan_llm **out,
+                                              plan_error *err);
+/* Writes new recordings to the cassette file (atomically, via a temporary
+ * file). Fails with PLAN_EINVAL, writing nothing, if an API key or an auth
+ * header would be written. Other backends: PLAN_EMISUSE. */
+PLAN_API plan_status plan_llm_cassette_save(plan_llm *cassette);
+
+/* Creates a scripted backend for tests: an ordered list of rules, each a
+ * PCRE2 regex on the prompt (the last user message) and an action, in the
+ * JSON format described in docs/llm.md, e.g.
+ *   [{"match":"capital", "reply":"Paris"},
+ *    {"call":3, "error":"rate_limit", "retry_after_ms":10},
+ *    {"match":".*", "reply":"ok", "delay_ms":5}]
+ * Destroy with plan_llm_destroy. Errors: PLAN_EPARSE, PLAN_EINVAL. */
+PLAN_API plan_status plan_llm_scripted_create(const char *script_json,
+                                              const plan_clock *clock,
+                                              plan_llm **out, plan_error *err);
+
+/* Destroys any backend. NULL does nothing. */
+PLAN_API void plan_llm_destroy(plan_llm *llm);
+/* The backend's name ("openai", "anthropic", "cassette", ...). */
+PLAN_API const char *plan_llm_name(const plan_llm *llm);
+/* The message of the backend's last failure; "" if none. */
+PLAN_API const char *plan_llm_errmsg(const plan_llm *llm);
+
+/* ======================================================================
+ * The scheduler: concurrent batches, retries, rate limits, budgets
+ * ====================================================================== */
+
+typedef struct plan_scheduler plan_scheduler;
+
+#define PLAN_SCHEDULER_OPTIONS_VERSION 1
+
+typedef struct plan_scheduler_options {
+  unsigned version;
+  unsigned concurrency;   /* requests in flight; default 16 */
+  unsigned max_attempts;  /* per call; default 3 */
+  long backoff_initial_ms; /* default 500 */
+  long backoff_max_ms;     /* default 8000 */
+  long max_retry_after_ms; /* longest server wait honoured; default 60000 */
+  long rate_limit_pause_ms; /* provider pause on 429 without a wait; 1000 */
+  uint64_t seed;           /* jitter; default 0 is a valid seed */
+  const plan_clock *clock; /* NULL: plan_clock_system() */
+  /* Per-run budgets across all batches; 0 means unlimited. */
+  uint64_t budget_calls;
+  uint64_t budget_tokens;
+  uint64_t budget_wall_ms;
+  bool no_coalesce; /* do not merge identical requests in a batch */
+} plan_scheduler_options;
+
+PLAN_API void plan_scheduler_options_init(plan_scheduler_options *opts,
+                                          unsigned version);
+
+/* Creates a scheduler over llm (borrowed; must outlive the scheduler).
+ * Destroy with plan_scheduler_destroy. */
+PLAN_API plan_status plan_scheduler_create(plan_llm *llm,
+                                           const plan_scheduler_options *opts,
+                                           plan_scheduler **out,
+                                           plan_error *err);
+PLAN_API void plan_scheduler_destroy(plan_scheduler *s);
+
+/* Runs a batch: every request gets exactly one response in out[i] (which
+ * the caller then clears). Up to `concurrency` are in flight at once.
+ * Returns PLAN_OK when every request finished (each with its own status),
+ * PLAN_EBUDGET when a budget ended the batch (finished responses are kept,
+ * the rest have status PLAN_EBUDGET), PLAN_EMISUSE/PLAN_EINVAL for bad
+ * arguments (message in plan_scheduler_errmsg). */
+PLAN_API plan_status plan_scheduler_run(plan_scheduler *s,
+                                        const plan_llm_request *reqs,
+                                        size_t n, plan_llm_response *out);
+
+typedef struct plan_scheduler_stats {
+  uint64_t calls;        /* logical requests completed */
+  uint64_t attempts;     /* backend attempts (HTTP requests) */
+  uint64_t retries;      /* attempts after the first */
+  uint64_t coalesced;    /* duplicates answered by another request */
+  uint64_t rate_limited; /* 429 / 529 answers */
+  uint64_t failures;     /* calls that ended without a reply */
+  uint64_t prompt_tokens;
+  uint64_t completion_tokens;
+  uint64_t wall_ms;      /* time spent inside plan_scheduler_run */
+  unsigned max_in_flight; /* most requests in flight at once */
+} plan_scheduler_stats;
+
+PLAN_API void plan_scheduler_stats_get(const plan_scheduler *s,
+                                       plan_scheduler_stats *out);
+PLAN_API const char *plan_scheduler_errmsg(const plan_scheduler *s);
+
+/* ======================================================================
+ * Parsing LLM output
+ * ====================================================================== */
+
+/* Which rule of a parser matched. */
+typedef struct plan_parse_report {
+  const char *rule; /* static: "whole", "fence", "balanced", "numbered", ... */
+  size_t offset;    /* byte offset of the match in the text */
+  size_t length;    /* bytes matched */
+} plan_parse_report;
+
+/* Extracts a JSON value (object or array) from a reply: the whole text, a
+ * fenced block, or the first balanced object/array that parses. Returns a
+ * new buffer with the compact JSON (free with plan_free) in *out.
+ * PLAN_ENOTFOUND when there is none, PLAN_ETRUNCATED if truncated is true
+ * (a cut reply is never parsed as if whole). */
+PLAN_API plan_status plan_parse_json(const char *text, size_t len,
+                                     bool truncated, char **out,
+                                     plan_parse_report *report);
+
+/* A score parsed from a rubric reply, or missing (never 0 by default). */
+typedef struct plan_score {
+  bool present;
+  double value;   /* normalised to [0,1] */
+  double raw;     /* the number or rubric word's weight as written */
+} plan_score;
+
+typedef enum plan_rubric {
+  PLAN_RUBRIC_NUMBER = 0, /* a number on a scale [lo, hi] */
+  PLAN_RUBRIC_SURE,       /* sure / likely / impossible -> 1 / 0.5 / 0 */
+  PLAN_RUBRIC_STATUS      /* Status: success / on track / failure */
+} plan_rubric;
+
+/* Parses a score with a rubric. For PLAN_RUBRIC_NUMBER, lo < hi is the
+ * scale. Returns PLAN_OK with out->present set, or PLAN_ENOTFOUND with
+ * out->present false; PLAN_ETRUNCATED when truncated. */
+PLAN_API plan_status plan_parse_score(const char *text, size_t len,
+                                      bool truncated, plan_rubric rubric,
+                                      double lo, double hi, plan_score *out,
+                                      plan_parse_report *report);
+
+/* Parses a numbered ("1." "2)" "Step 3:") or bulleted ("-", "*", "•")
+ * list. *out is a new array of *n_out new strings; free with
+ * plan_parse_list_free. PLAN_ENOTFOUND when there is no list. */
+PLAN_API plan_status plan_parse_list(const char *text, size_t len,
+                                     bool truncated, char ***out,
+                                     size_t *n_out,
+                                     plan_parse_report *report);
+PLAN_API void plan_parse_list_free(char **items, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PLAN_H */
