@@ -5,7 +5,7 @@
  * a real server.
  *
  * Build against an installed libplan:
- *   cc ask.c $(pkg-config --cflags --libs --static plan)
+ *   cc ask.c $(pkg-config --cflags --libs plan)
  * or in CMake: find_package(plan) + target_link_libraries(app plan::plan). */
 #include <plan.h>
 #include <stdio.h>

@@ -315,8 +315,10 @@ json_t *plan__llm_request_json(const plan_llm_request *req,
                                const char *default_model, plan_error *err) {
   bool ok = true;
   json_t *o = json_object();
-  if (!o)
+  if (!o) {
+    plan__error_set(err, PLAN_ENOMEM, 0, 0, "out of memory");
     return NULL;
+  }
   const char *model = req->model ? req->model : default_model;
   set(o, "model", json_string(model ? model : ""), &ok);
   json_t *msgs = json_array();

@@ -32,6 +32,6 @@ cmake --build "$tmp/app/build" >/dev/null
 # 2. pkg-config.
 PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists plan
 cc -std=c11 -o "$tmp/app2" "$src/examples/ask.c" \
-  $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs --static plan)
+  $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs plan)
 "$tmp/app2" >/dev/null
 echo "install: find_package and pkg-config builds work"
