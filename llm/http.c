@@ -583,9 +583,12 @@ static struct xfer *xfer_new(plan__http *h) {
   SETOPT(CURLOPT_USERAGENT, "libplan/" PLAN_VERSION_STRING);
   SETOPT(CURLOPT_POST, 1L);
   /* Over HTTPS with HTTP/2 a burst of requests then shares the first
-   * connection instead of opening one TLS connection each; cleartext
-   * HTTP/1.1 servers are unaffected. */
-  SETOPT(CURLOPT_PIPEWAIT, 1L);
+   * connection instead of opening one TLS connection each. Only for
+   * https: over cleartext HTTP/1.1 (every local server) PIPEWAIT would make
+   * a burst wait for the first response before opening more connections,
+   * adding one full request latency. */
+  if (strncmp(h->url, "https://", 8) == 0)
+    SETOPT(CURLOPT_PIPEWAIT, 1L);
 #undef SETOPT
   if (rc != CURLE_OK) {
     xfer_free(x);
