@@ -13,5 +13,6 @@ struct cli_command {
 };
 
 int cli_cmd_ask(int argc, char **argv);
+int cli_cmd_eval(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@
 static const struct cli_command commands[] = {
     {"ask", "send a prompt to the configured model and print the reply",
      cli_cmd_ask},
+    {"eval", "run or replay a benchmark evaluation (plan eval --help)",
+     cli_cmd_eval},
 };
 
 static void usage(FILE *f) {

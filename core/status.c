@@ -60,6 +60,11 @@ plan_status plan_global_init(const plan_allocator *alloc) {
   return rc == CURLE_OK ? PLAN_OK : PLAN_EINTERNAL;
 }
 
-void plan_global_cleanup(void) { curl_global_cleanup(); }
+void plan__parse_cleanup(void); /* llm/parse.c: frees compiled patterns */
+
+void plan_global_cleanup(void) {
+  plan__parse_cleanup();
+  curl_global_cleanup();
+}
 
 void plan_free(void *ptr) { plan__free(ptr); }
