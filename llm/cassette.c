@@ -646,8 +646,7 @@ static struct entry *next_ok(const struct slot *s, unsigned from) {
 
 /* Answers a request for n > 1 choices from single-choice recordings, the
  * way the scheduler splits such a request for a backend without
- * PLAN_LLM_CAP_N: choice i is the request with n = 1, sample index
- * sample_index * n + i and (with a seed) seed + i. Each split key gives
+ * PLAN_LLM_CAP_N (plan__llm_split_part). Each split key gives
  * its next successful recording (recorded failures before it were retried
  * then), and those attempts are consumed. This is what lets a replay
  * advertise PLAN_LLM_CAP_N whatever backend made the recording. *found is
@@ -664,11 +663,8 @@ static plan_status compose_split(struct cassette *c,
     return PLAN_ENOMEM;
   plan_status st = PLAN_OK;
   for (unsigned i = 0; i < n; i++) {
-    plan_llm_request r = *req;
-    r.n = 1;
-    r.sample_index = req->sample_index * n + i;
-    if (req->has_seed)
-      r.seed = (int64_t)((uint64_t)req->seed + i);
+    plan_llm_request r;
+    plan__llm_split_part(req, i, &r);
     char key[PLAN__LLM_KEY_SIZE];
     if ((st = plan__llm_request_key(&r, NULL, key)) != PLAN_OK)
       goto done;

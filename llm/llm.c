@@ -295,6 +295,16 @@ void plan_llm_ticket_done(plan_llm_ticket *t) {
  * Canonical request
  * ====================================================================== */
 
+void plan__llm_split_part(const plan_llm_request *req, unsigned i,
+                          plan_llm_request *out) {
+  unsigned n = req->n ? req->n : 1;
+  *out = *req;
+  out->n = 1;
+  out->sample_index = req->sample_index * n + i;
+  if (req->has_seed)
+    out->seed = (int64_t)((uint64_t)req->seed + i);
+}
+
 const char *plan__llm_prompt(const plan_llm_request *req) {
   for (size_t i = req->n_messages; i > 0; i--) {
     const plan_message *m = &req->messages[i - 1];

@@ -56,6 +56,15 @@ plan_status plan__llm_request_key(const plan_llm_request *req,
                                   const char *default_model,
                                   char out[PLAN__LLM_KEY_SIZE]);
 
+/* Choice i (0 <= i < req->n) of a request for n > 1 choices, as a
+ * single-choice request: n = 1, sample index sample_index * n + i and, with
+ * a seed, seed + i (so servers that honour seeds give distinct samples).
+ * The scheduler splits requests this way for backends without n support
+ * and for servers that ignore n; a replaying cassette reassembles them the
+ * same way. This is the only definition of the rule. */
+void plan__llm_split_part(const plan_llm_request *req, unsigned i,
+                          plan_llm_request *out);
+
 /* The text a scripted backend matches on and the mock server echoes: the
  * content of the last user message ("" if none). */
 const char *plan__llm_prompt(const plan_llm_request *req);

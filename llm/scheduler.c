@@ -218,19 +218,14 @@ static plan_status add_job(batch *b, const plan_llm_request *req, size_t out,
   return PLAN_OK;
 }
 
-/* Adds the single-choice jobs for choices [from, n) of req. Each gets its
- * own sample index (so cassette keys differ) and, when the request has a
- * seed, its own seed (so servers that honour seeds give distinct
- * samples). */
+/* Adds the single-choice jobs for choices [from, n) of req
+ * (plan__llm_split_part says how each is made). */
 static plan_status add_split(batch *b, const plan_llm_request *req,
                              unsigned from, unsigned n, size_t out,
                              size_t order0) {
   for (unsigned i = from; i < n; i++) {
-    plan_llm_request r = *req;
-    r.n = 1;
-    r.sample_index = req->sample_index * n + i;
-    if (req->has_seed)
-      r.seed = req->seed + (int64_t)i;
+    plan_llm_request r;
+    plan__llm_split_part(req, i, &r);
     plan_status st = add_job(b, &r, out, order0 + i);
     if (st != PLAN_OK)
       return st;
