@@ -12,33 +12,32 @@
 #include "llm/llm.h"
 
 static void ask_usage(FILE *f) {
-  fprintf(f,
-          "usage: plan ask [OPTIONS] PROMPT     (PROMPT '-' reads stdin)\n"
-          "\n"
-          "Sends one prompt to the configured model and prints the reply.\n"
-          "\n"
-          "Request options:\n"
-          "  --system TEXT       a system message\n"
-          "  --samples N         send N samples at once; print JSON lines\n"
-          "  --n N               ask for N choices in one request\n"
-          "  --temperature T     0..2 (default 1)\n"
-          "  --top-p P           0..1 (default 1)\n"
-          "  --max-tokens N      cap on the reply's tokens\n"
-          "  --stop S            a stop sequence (up to 4)\n"
-          "  --logprobs K        return per-token logprobs with K alternatives\n"
-          "  --json-schema FILE  ask for JSON matching this schema\n"
-          "  --json              print JSON lines even for one sample\n"
-          "\n");
+  fprintf(
+      f, "usage: plan ask [OPTIONS] PROMPT     (PROMPT '-' reads stdin)\n"
+         "\n"
+         "Sends one prompt to the configured model and prints the reply.\n"
+         "\n"
+         "Request options:\n"
+         "  --system TEXT       a system message\n"
+         "  --samples N         send N samples at once; print JSON lines\n"
+         "  --n N               ask for N choices in one request\n"
+         "  --temperature T     0..2 (default 1)\n"
+         "  --top-p P           0..1 (default 1)\n"
+         "  --max-tokens N      cap on the reply's tokens\n"
+         "  --stop S            a stop sequence (up to 4)\n"
+         "  --logprobs K        return per-token logprobs with K alternatives\n"
+         "  --json-schema FILE  ask for JSON matching this schema\n"
+         "  --json              print JSON lines even for one sample\n"
+         "\n");
   cli_llmconf_usage(f);
-  fprintf(f,
-          "\n"
-          "Examples:\n"
-          "  OPENAI_API_KEY=... plan ask --model gpt-4o-mini \"Say hi\"\n"
-          "  plan ask --base-url http://localhost:11434/v1 --model llama3.2 "
-          "\"Say hi\"\n"
-          "  plan ask --samples 8 --temperature 0.8 --model M \"Name a "
-          "colour\"\n"
-          "  plan ask --cassette run.jsonl --cassette-mode record ...\n");
+  fprintf(f, "\n"
+             "Examples:\n"
+             "  OPENAI_API_KEY=... plan ask --model gpt-4o-mini \"Say hi\"\n"
+             "  plan ask --base-url http://localhost:11434/v1 --model llama3.2 "
+             "\"Say hi\"\n"
+             "  plan ask --samples 8 --temperature 0.8 --model M \"Name a "
+             "colour\"\n"
+             "  plan ask --cassette run.jsonl --cassette-mode record ...\n");
 }
 
 /* One JSON line per sample: status, choices, usage, latency, attempts. */
@@ -51,7 +50,8 @@ static void print_json_line(size_t sample, const plan_llm_response *r) {
   json_object_set_new(o, "sample", json_integer((json_int_t)sample));
   json_object_set_new(o, "latency_ms", json_real(r->latency_ms));
   json_object_set_new(o, "attempts", json_integer(r->attempts));
-  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+  char *s =
+      json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
   if (s) {
     puts(s);
     free(s);
@@ -206,8 +206,7 @@ int cli_cmd_ask(int argc, char **argv) {
       r->seed = (int64_t)(conf.seed + i);
     }
   }
-  plan_status st =
-      plan_scheduler_run(conf.sched, reqs, samples, resps);
+  plan_status st = plan_scheduler_run(conf.sched, reqs, samples, resps);
   if (st != PLAN_OK && st != PLAN_EBUDGET) {
     fprintf(stderr, "plan ask: %s\n", plan_scheduler_errmsg(conf.sched));
     rc = 1;

@@ -176,8 +176,7 @@ int cli_llm_open(cli_llmconf *c, const char *prog) {
       return 2;
     }
     size_t len;
-    if (plan__read_file(c->script, 0, &c->script_text, &len, &err) !=
-        PLAN_OK) {
+    if (plan__read_file(c->script, 0, &c->script_text, &len, &err) != PLAN_OK) {
       fprintf(stderr, "%s: %s\n", prog, err.text);
       return 2;
     }
@@ -188,10 +187,9 @@ int cli_llm_open(cli_llmconf *c, const char *prog) {
     }
   } else if (!strcmp(provider, "openai") || !strcmp(provider, "anthropic")) {
     bool anthropic = !strcmp(provider, "anthropic");
-    const char *key_var = c->api_key_env
-                              ? c->api_key_env
-                              : (anthropic ? "ANTHROPIC_API_KEY"
-                                           : "OPENAI_API_KEY");
+    const char *key_var =
+        c->api_key_env ? c->api_key_env
+                       : (anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
     const char *key = env(key_var);
     const char *base = c->base_url ? c->base_url : env("PLAN_BASE_URL");
     if (!base)
@@ -220,9 +218,8 @@ int cli_llm_open(cli_llmconf *c, const char *prog) {
       o.model = c->model;
       o.timeout_ms = c->timeout_ms;
       o.connect_timeout_ms = c->connect_timeout_ms;
-      plan_status st = anthropic
-                           ? plan_llm_anthropic_create(&o, &c->http, &err)
-                           : plan_llm_openai_create(&o, &c->http, &err);
+      plan_status st = anthropic ? plan_llm_anthropic_create(&o, &c->http, &err)
+                                 : plan_llm_openai_create(&o, &c->http, &err);
       if (st != PLAN_OK) {
         fprintf(stderr, "%s: %s backend: %s\n", prog, provider, err.text);
         return 2;

@@ -26,9 +26,9 @@ typedef struct cli_llmconf {
   uint64_t seed;
   bool have_seed;
   /* Filled by cli_llm_open. */
-  plan_llm *http;     /* the real backend (or scripted) */
+  plan_llm *http; /* the real backend (or scripted) */
   plan_llm *cassette_llm;
-  plan_llm *llm;      /* what the scheduler uses */
+  plan_llm *llm; /* what the scheduler uses */
   plan_scheduler *sched;
   char *script_text;
 } cli_llmconf;

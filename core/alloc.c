@@ -29,14 +29,17 @@ static plan_allocator current = {libc_malloc, libc_realloc, libc_free, NULL};
 
 void plan__set_allocator(const plan_allocator *a);
 void plan__set_allocator(const plan_allocator *a) {
-  current = (a && a->malloc_fn && a->realloc_fn && a->free_fn)
-                ? *a
-                : libc_allocator;
+  current =
+      (a && a->malloc_fn && a->realloc_fn && a->free_fn) ? *a : libc_allocator;
 }
 
-const plan_allocator *plan__allocator(void) { return &current; }
+const plan_allocator *plan__allocator(void) {
+  return &current;
+}
 
-void *plan__malloc(size_t n) { return current.malloc_fn(current.ud, n); }
+void *plan__malloc(size_t n) {
+  return current.malloc_fn(current.ud, n);
+}
 
 void *plan__calloc(size_t count, size_t size) {
   if (size && count > SIZE_MAX / size)

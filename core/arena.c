@@ -94,4 +94,6 @@ void plan__arena_reset(plan__arena *a) {
   a->used = 0;
 }
 
-void plan__arena_free(plan__arena *a) { plan__arena_reset(a); }
+void plan__arena_free(plan__arena *a) {
+  plan__arena_reset(a);
+}

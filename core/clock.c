@@ -23,7 +23,9 @@ static void sys_sleep(void *ud, uint64_t ns) {
 
 static const plan_clock system_clock = {sys_now, sys_sleep, NULL};
 
-const plan_clock *plan_clock_system(void) { return &system_clock; }
+const plan_clock *plan_clock_system(void) {
+  return &system_clock;
+}
 
 uint64_t plan__now_ns(const plan_clock *c) {
   if (!c)

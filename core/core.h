@@ -122,7 +122,7 @@ typedef struct plan__rng {
 
 void plan__rng_seed(plan__rng *r, uint64_t seed);
 uint64_t plan__rng_next(plan__rng *r);
-double plan__rng_double(plan__rng *r);            /* [0, 1) */
+double plan__rng_double(plan__rng *r);              /* [0, 1) */
 uint64_t plan__rng_below(plan__rng *r, uint64_t n); /* [0, n), unbiased */
 
 /* ---- clock --------------------------------------------------------------- */

@@ -10,8 +10,12 @@
 
 #include "core/json.h"
 
-static void *json_malloc_cb(size_t n) { return plan__malloc(n); }
-static void json_free_cb(void *p) { plan__free(p); }
+static void *json_malloc_cb(size_t n) {
+  return plan__malloc(n);
+}
+static void json_free_cb(void *p) {
+  plan__free(p);
+}
 
 void plan__json_use_allocator(void) {
   json_set_alloc_funcs(json_malloc_cb, json_free_cb);
@@ -109,7 +113,9 @@ static plan_status canon(const json_t *v, plan__buf *b, int depth) {
     size_t i = 0;
     const char *k;
     json_t *val;
-    json_object_foreach((json_t *)v, k, val) { keys[i++] = k; }
+    json_object_foreach((json_t *)v, k, val) {
+      keys[i++] = k;
+    }
     qsort(keys, n, sizeof *keys, key_cmp);
     plan__buf_putc(b, '{');
     plan_status st = PLAN_OK;

@@ -10,9 +10,13 @@
 #define PLAN_VERSION_STRING "0.1.0"
 #endif
 
-const char *plan_version(void) { return PLAN_VERSION_STRING; }
+const char *plan_version(void) {
+  return PLAN_VERSION_STRING;
+}
 
-int plan_version_number(void) { return PLAN_VERSION_NUMBER; }
+int plan_version_number(void) {
+  return PLAN_VERSION_NUMBER;
+}
 
 static const char *const status_msgs[] = {
 #define X(name, msg) msg,
@@ -40,11 +44,21 @@ const char *plan_status_name(plan_status code) {
 
 /* curl's allocator hooks take no user data, so they go through the
  * library's process-wide allocator. */
-static void *curl_malloc_cb(size_t n) { return plan__malloc(n); }
-static void curl_free_cb(void *p) { plan__free(p); }
-static void *curl_realloc_cb(void *p, size_t n) { return plan__realloc(p, n); }
-static char *curl_strdup_cb(const char *s) { return plan__strdup(s); }
-static void *curl_calloc_cb(size_t a, size_t b) { return plan__calloc(a, b); }
+static void *curl_malloc_cb(size_t n) {
+  return plan__malloc(n);
+}
+static void curl_free_cb(void *p) {
+  plan__free(p);
+}
+static void *curl_realloc_cb(void *p, size_t n) {
+  return plan__realloc(p, n);
+}
+static char *curl_strdup_cb(const char *s) {
+  return plan__strdup(s);
+}
+static void *curl_calloc_cb(size_t a, size_t b) {
+  return plan__calloc(a, b);
+}
 
 void plan__set_allocator(const plan_allocator *a); /* core/alloc.c */
 
@@ -67,4 +81,6 @@ void plan_global_cleanup(void) {
   curl_global_cleanup();
 }
 
-void plan_free(void *ptr) { plan__free(ptr); }
+void plan_free(void *ptr) {
+  plan__free(ptr);
+}

@@ -78,12 +78,14 @@ PLAN_API int plan_version_number(void);
   X(EINTERNAL, "internal error")                                               \
   X(ETRUNCATED, "output truncated")
 
+/* clang-format off */
 typedef enum plan_status {
 #define PLAN__STATUS_ENUM(name, msg) PLAN_##name,
   PLAN_STATUS_MAP(PLAN__STATUS_ENUM)
 #undef PLAN__STATUS_ENUM
   PLAN_STATUS_COUNT
 } plan_status;
+/* clang-format on */
 
 /* A static message for a status ("out of memory"); never NULL. */
 PLAN_API const char *plan_strerror(plan_status code);
@@ -153,10 +155,10 @@ typedef struct plan_llm_request {
   const char *model; /* NULL: the backend's default model */
   const plan_message *messages;
   size_t n_messages;
-  double temperature; /* sent explicitly; init sets 1.0 */
-  double top_p;       /* sent explicitly; init sets 1.0 */
-  unsigned n;         /* choices wanted; init sets 1 */
-  unsigned max_tokens; /* 0: the backend's default (1024 for Anthropic) */
+  double temperature;      /* sent explicitly; init sets 1.0 */
+  double top_p;            /* sent explicitly; init sets 1.0 */
+  unsigned n;              /* choices wanted; init sets 1 */
+  unsigned max_tokens;     /* 0: the backend's default (1024 for Anthropic) */
   const char *const *stop; /* up to 4 stop sequences */
   size_t n_stop;
   bool has_seed;
@@ -205,7 +207,7 @@ typedef struct plan_llm_choice {
   char *text; /* NUL-terminated UTF-8; never NULL in a finished choice */
   size_t text_len;
   plan_finish finish;
-  bool truncated; /* finish == LENGTH: never parse as if whole */
+  bool truncated;               /* finish == LENGTH: never parse as if whole */
   plan_token_logprob *logprobs; /* NULL unless the server sent them */
   size_t n_logprobs;
 } plan_llm_choice;
@@ -251,13 +253,13 @@ typedef struct plan_llm_options {
    * "https://api.openai.com/v1", "http://localhost:11434/v1". NULL: the
    * provider's public endpoint. */
   const char *base_url;
-  const char *api_key; /* copied; never logged or written to a cassette */
-  const char *model;   /* default model for requests with model NULL */
-  long connect_timeout_ms; /* per attempt; default 10000 */
-  long timeout_ms;         /* per attempt, whole transfer; default 600000 */
+  const char *api_key;       /* copied; never logged or written to a cassette */
+  const char *model;         /* default model for requests with model NULL */
+  long connect_timeout_ms;   /* per attempt; default 10000 */
+  long timeout_ms;           /* per attempt, whole transfer; default 600000 */
   size_t max_response_bytes; /* default 16 MiB */
   const char *anthropic_version; /* default "2023-06-01" */
-  unsigned max_connections; /* libcurl safety net; default 64 */
+  unsigned max_connections;      /* libcurl safety net; default 64 */
 } plan_llm_options;
 
 PLAN_API void plan_llm_options_init(plan_llm_options *opts, unsigned version);
@@ -270,8 +272,7 @@ PLAN_API plan_status plan_llm_openai_create(const plan_llm_options *opts,
 /* Creates a backend for Anthropic's Messages API. Destroy with
  * plan_llm_destroy. */
 PLAN_API plan_status plan_llm_anthropic_create(const plan_llm_options *opts,
-                                               plan_llm **out,
-                                               plan_error *err);
+                                               plan_llm **out, plan_error *err);
 
 typedef enum plan_cassette_mode {
   PLAN_CASSETTE_REPLAY = 0, /* replay only; a miss is a hard error */
@@ -289,11 +290,9 @@ PLAN_API plan_status plan_cassette_mode_parse(const char *s,
  * create (it may be missing in the record modes) and written by
  * plan_llm_cassette_save or at destroy. Destroy with plan_llm_destroy.
  * Errors: PLAN_EIO, PLAN_EPARSE (line in *err), PLAN_EINVAL. */
-PLAN_API plan_status plan_llm_cassette_create(plan_llm *inner,
-                                              const char *path,
+PLAN_API plan_status plan_llm_cassette_create(plan_llm *inner, const char *path,
                                               plan_cassette_mode mode,
-                                              plan_llm **out,
-                                              plan_error *err);
+                                              plan_llm **out, plan_error *err);
 /* Writes new recordings to the cassette file (atomically, via a temporary
  * file). Fails with PLAN_EINVAL, writing nothing, if an API key or an auth
  * header would be written. Other backends: PLAN_EMISUSE. */
@@ -327,14 +326,14 @@ typedef struct plan_scheduler plan_scheduler;
 
 typedef struct plan_scheduler_options {
   unsigned version;
-  unsigned concurrency;   /* requests in flight; default 16 */
-  unsigned max_attempts;  /* per call; default 3 */
-  long backoff_initial_ms; /* default 500 */
-  long backoff_max_ms;     /* default 8000 */
-  long max_retry_after_ms; /* longest server wait honoured; default 60000 */
+  unsigned concurrency;     /* requests in flight; default 16 */
+  unsigned max_attempts;    /* per call; default 3 */
+  long backoff_initial_ms;  /* default 500 */
+  long backoff_max_ms;      /* default 8000 */
+  long max_retry_after_ms;  /* longest server wait honoured; default 60000 */
   long rate_limit_pause_ms; /* provider pause on 429 without a wait; 1000 */
-  uint64_t seed;           /* jitter; default 0 is a valid seed */
-  const plan_clock *clock; /* NULL: plan_clock_system() */
+  uint64_t seed;            /* jitter; default 0 is a valid seed */
+  const plan_clock *clock;  /* NULL: plan_clock_system() */
   /* Per-run budgets across all batches; 0 means unlimited. */
   uint64_t budget_calls;
   uint64_t budget_tokens;
@@ -360,8 +359,8 @@ PLAN_API void plan_scheduler_destroy(plan_scheduler *s);
  * the rest have status PLAN_EBUDGET), PLAN_EMISUSE/PLAN_EINVAL for bad
  * arguments (message in plan_scheduler_errmsg). */
 PLAN_API plan_status plan_scheduler_run(plan_scheduler *s,
-                                        const plan_llm_request *reqs,
-                                        size_t n, plan_llm_response *out);
+                                        const plan_llm_request *reqs, size_t n,
+                                        plan_llm_response *out);
 
 typedef struct plan_scheduler_stats {
   uint64_t calls;        /* logical requests completed */
@@ -372,7 +371,7 @@ typedef struct plan_scheduler_stats {
   uint64_t failures;     /* calls that ended without a reply */
   uint64_t prompt_tokens;
   uint64_t completion_tokens;
-  uint64_t wall_ms;      /* time spent inside plan_scheduler_run */
+  uint64_t wall_ms;       /* time spent inside plan_scheduler_run */
   unsigned max_in_flight; /* most requests in flight at once */
 } plan_scheduler_stats;
 
@@ -403,8 +402,8 @@ PLAN_API plan_status plan_parse_json(const char *text, size_t len,
 /* A score parsed from a rubric reply, or missing (never 0 by default). */
 typedef struct plan_score {
   bool present;
-  double value;   /* normalised to [0,1] */
-  double raw;     /* the number or rubric word's weight as written */
+  double value; /* normalised to [0,1] */
+  double raw;   /* the number or rubric word's weight as written */
 } plan_score;
 
 typedef enum plan_rubric {
@@ -425,8 +424,7 @@ PLAN_API plan_status plan_parse_score(const char *text, size_t len,
  * list. *out is a new array of *n_out new strings; free with
  * plan_parse_list_free. PLAN_ENOTFOUND when there is no list. */
 PLAN_API plan_status plan_parse_list(const char *text, size_t len,
-                                     bool truncated, char ***out,
-                                     size_t *n_out,
+                                     bool truncated, char ***out, size_t *n_out,
                                      plan_parse_report *report);
 PLAN_API void plan_parse_list_free(char **items, size_t n);
 

@@ -67,8 +67,7 @@ PLAN_API void plan_llm_ticket_done(plan_llm_ticket *t);
 
 /* Helpers for filling a response. They copy the strings. */
 PLAN_API plan_status plan_llm_response_add_choice(plan_llm_response *resp,
-                                                  const char *text,
-                                                  size_t len,
+                                                  const char *text, size_t len,
                                                   plan_finish finish);
 /* Sets status and a formatted message (printf-style). */
 PLAN_API void plan_llm_response_set_error(plan_llm_response *resp,

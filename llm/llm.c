@@ -23,9 +23,8 @@ void plan_llm_options_init(plan_llm_options *opts, unsigned version) {
   opts->version = version;
 }
 
-static const char *const finish_names[] = {"unknown", "stop", "length",
-                                           "content_filter", "tool_calls",
-                                           "refusal"};
+static const char *const finish_names[] = {
+    "unknown", "stop", "length", "content_filter", "tool_calls", "refusal"};
 
 const char *plan_finish_name(plan_finish f) {
   if ((unsigned)f >= PLAN_ARRAY_LEN(finish_names))
@@ -338,8 +337,8 @@ json_t *plan__llm_request_json(const plan_llm_request *req,
       ok = false;
       break;
     }
-    set(m, "role", json_string(req->messages[i].role ? req->messages[i].role
-                                                    : "user"),
+    set(m, "role",
+        json_string(req->messages[i].role ? req->messages[i].role : "user"),
         &ok);
     set(m, "content",
         json_string(req->messages[i].content ? req->messages[i].content : ""),
@@ -356,8 +355,8 @@ json_t *plan__llm_request_json(const plan_llm_request *req,
   if (req->n_stop) {
     json_t *st = json_array();
     for (size_t i = 0; st && i < req->n_stop; i++)
-      if (json_array_append_new(st, json_string(req->stop[i] ? req->stop[i]
-                                                            : "")) != 0)
+      if (json_array_append_new(
+              st, json_string(req->stop[i] ? req->stop[i] : "")) != 0)
         ok = false;
     set(o, "stop", st, &ok);
   }
@@ -373,14 +372,13 @@ json_t *plan__llm_request_json(const plan_llm_request *req,
     json_t *schema = json_loads(req->json_schema, 0, &je);
     if (!schema) {
       json_decref(o);
-      plan__error_set(err, PLAN_EINVAL, je.line, je.column,
-                      "json_schema: %s", je.text);
+      plan__error_set(err, PLAN_EINVAL, je.line, je.column, "json_schema: %s",
+                      je.text);
       return NULL;
     }
     set(o, "json_schema", schema, &ok);
     set(o, "json_schema_name",
-        json_string(req->json_schema_name ? req->json_schema_name
-                                          : "response"),
+        json_string(req->json_schema_name ? req->json_schema_name : "response"),
         &ok);
   }
   if (!ok) {
@@ -530,8 +528,7 @@ static plan_status lp_from_json(const json_t *arr, plan_llm_choice *c,
   return PLAN_OK;
 }
 
-plan_status plan__llm_response_from_json(const json_t *j,
-                                         plan_llm_response *r,
+plan_status plan__llm_response_from_json(const json_t *j, plan_llm_response *r,
                                          plan_error *err) {
   plan_llm_response_init(r);
   if (!json_is_object(j))

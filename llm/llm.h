@@ -35,7 +35,8 @@ void plan__llm_ticket_init(plan_llm_ticket *t,
 /* True if llm is a live backend handle. */
 bool plan__llm_ok(const plan_llm *llm);
 /* Sets the backend's last-failure message. */
-void plan__llm_set_errmsg(plan_llm *llm, const char *fmt, ...) PLAN_PRINTF(2, 3);
+void plan__llm_set_errmsg(plan_llm *llm, const char *fmt, ...)
+    PLAN_PRINTF(2, 3);
 
 /* Creates a handle for a built-in backend (no vtbl validation). */
 plan_status plan__llm_wrap(const plan_llm_vtbl *vtbl, void *self,

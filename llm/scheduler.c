@@ -153,15 +153,13 @@ static bool retryable(const plan_llm_response *r) {
   switch (r->status) {
   case PLAN_ETIMEOUT:
   case PLAN_ERATELIMIT:
-  case PLAN_EPARSE:   /* a 200 with a cut or malformed body */
-  case PLAN_EBACKEND: /* a 200 with no choices */
-    return true;
+  case PLAN_EPARSE: /* a 200 with a cut or malformed body */
+  case PLAN_EBACKEND: /* a 200 with no choices */ return true;
   case PLAN_EHTTP: {
     int h = r->http_status;
     return h == 0 || h == 408 || h == 409 || h == 429 || h >= 500;
   }
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -169,8 +167,7 @@ static bool retryable(const plan_llm_response *r) {
  * max) reduced by up to 25% (the policy of the official SDKs). */
 static uint64_t backoff_ns(plan_scheduler *s, unsigned attempts) {
   double ms = (double)s->opts.backoff_initial_ms;
-  for (unsigned k = 1; k < attempts && ms < (double)s->opts.backoff_max_ms;
-       k++)
+  for (unsigned k = 1; k < attempts && ms < (double)s->opts.backoff_max_ms; k++)
     ms *= 2;
   if (ms > (double)s->opts.backoff_max_ms)
     ms = (double)s->opts.backoff_max_ms;
@@ -233,7 +230,9 @@ static plan_status add_split(batch *b, const plan_llm_request *req,
   return PLAN_OK;
 }
 
-static uint64_t now_ns(const batch *b) { return plan__now_ns(b->s->clock); }
+static uint64_t now_ns(const batch *b) {
+  return plan__now_ns(b->s->clock);
+}
 
 static bool budget_calls_left(const plan_scheduler *s) {
   return !s->opts.budget_calls || s->stats.attempts < s->opts.budget_calls;
@@ -315,15 +314,15 @@ static plan_status finish_attempt(batch *b, job *j) {
     s->stats.rate_limited++;
     s->cap = s->cap > 1 ? s->cap / 2 : 1;
   }
-  bool retry = r->should_retry == 1 ||
-               (r->should_retry == -1 && retryable(r));
+  bool retry = r->should_retry == 1 || (r->should_retry == -1 && retryable(r));
   int64_t server_wait = r->retry_after_ms;
   if (retry && server_wait > s->opts.max_retry_after_ms) {
     /* Waiting longer than the cap is not worth it: fail now and say why. */
     plan__buf m;
     plan__buf_init(&m, 4096);
-    plan__buf_printf(&m, "%s (server asked to wait %lld ms, more than the "
-                         "%ld ms cap)",
+    plan__buf_printf(&m,
+                     "%s (server asked to wait %lld ms, more than the "
+                     "%ld ms cap)",
                      r->error ? r->error : plan_strerror(r->status),
                      (long long)server_wait, s->opts.max_retry_after_ms);
     if (m.status == PLAN_OK) {
@@ -497,9 +496,9 @@ static plan_status assemble(batch *b, size_t out_i, plan_llm_response *out) {
         out->prompt_tokens += r->prompt_tokens;
         out->completion_tokens += r->completion_tokens;
         for (size_t c = 0; c < r->n_choices; c++) {
-          plan_status st = plan_llm_response_add_choice(
-              out, r->choices[c].text, r->choices[c].text_len,
-              r->choices[c].finish);
+          plan_status st = plan_llm_response_add_choice(out, r->choices[c].text,
+                                                        r->choices[c].text_len,
+                                                        r->choices[c].finish);
           if (st != PLAN_OK)
             return st;
           plan_llm_choice *dc = &out->choices[out->n_choices - 1];
@@ -528,9 +527,8 @@ static plan_status assemble(batch *b, size_t out_i, plan_llm_response *out) {
     if (b->jobs[i]->out == out_i)
       attempts += b->jobs[i]->attempts;
   out->attempts = attempts;
-  out->latency_ms = (start != UINT64_MAX && end > start)
-                        ? (double)(end - start) / 1e6
-                        : 0.0;
+  out->latency_ms =
+      (start != UINT64_MAX && end > start) ? (double)(end - start) / 1e6 : 0.0;
   out->retry_after_ms = -1;
   out->should_retry = -1;
   return PLAN_OK;
@@ -568,9 +566,8 @@ static plan_status check_request(const plan_llm_request *r, size_t i,
   return PLAN_EINVAL;
 }
 
-plan_status plan_scheduler_run(plan_scheduler *s,
-                               const plan_llm_request *reqs, size_t n,
-                               plan_llm_response *out) {
+plan_status plan_scheduler_run(plan_scheduler *s, const plan_llm_request *reqs,
+                               size_t n, plan_llm_response *out) {
   if (!s || s->magic != SCHED_MAGIC)
     return PLAN_EMISUSE;
   if (n && (!reqs || !out)) {
@@ -588,7 +585,7 @@ plan_status plan_scheduler_run(plan_scheduler *s,
 
   /* Coalescing: leader[i] is the first request with the same key. */
   size_t *leader = plan__calloc(n ? n : 1, sizeof *leader);
-  char (*keys)[PLAN__LLM_KEY_SIZE] = NULL;
+  char(*keys)[PLAN__LLM_KEY_SIZE] = NULL;
   bool coalesce = !s->opts.no_coalesce && n > 1;
   if (coalesce)
     keys = plan__calloc(n, sizeof *keys);
@@ -652,9 +649,8 @@ plan_status plan_scheduler_run(plan_scheduler *s,
         if (s->paused_until_ns > t && s->paused_until_ns < due)
           due = s->paused_until_ns;
         if (due != UINT64_MAX)
-          wait_ms = due > t ? (long)PLAN_MIN((due - t + 999999) / 1000000,
-                                             100)
-                            : 0;
+          wait_ms =
+              due > t ? (long)PLAN_MIN((due - t + 999999) / 1000000, 100) : 0;
         b.vt->drive(b.self, wait_ms);
       }
       rc = reap(&b);
@@ -669,7 +665,8 @@ plan_status plan_scheduler_run(plan_scheduler *s,
     }
     /* Nothing in flight: wait for the next retry or the end of a pause. */
     uint64_t due = next_due(&b);
-    if (s->paused_until_ns > t && (due == UINT64_MAX || due < s->paused_until_ns))
+    if (s->paused_until_ns > t &&
+        (due == UINT64_MAX || due < s->paused_until_ns))
       due = s->paused_until_ns;
     if (due == UINT64_MAX) {
       bool ready = false;
@@ -685,8 +682,8 @@ plan_status plan_scheduler_run(plan_scheduler *s,
     if (due > t) {
       uint64_t sleep = due - t;
       if (s->opts.budget_wall_ms) {
-        uint64_t left = s->opts.budget_wall_ms * 1000000ULL - s->wall_ns -
-                        (t - t0);
+        uint64_t left =
+            s->opts.budget_wall_ms * 1000000ULL - s->wall_ns - (t - t0);
         if (sleep > left)
           sleep = left;
       }

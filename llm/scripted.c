@@ -18,20 +18,20 @@
 #include "llm/scripted.h"
 
 typedef struct rule {
-  pcre2_code *re;    /* NULL: matches every prompt */
-  unsigned call;     /* 0: any call */
-  unsigned times;    /* 0: unlimited */
+  pcre2_code *re; /* NULL: matches every prompt */
+  unsigned call;  /* 0: any call */
+  unsigned times; /* 0: unlimited */
   unsigned used;
-  char **replies;    /* cycled over the choices this rule produces */
+  char **replies; /* cycled over the choices this rule produces */
   size_t n_replies;
   size_t next_reply;
-  char *error;       /* fault kind, or NULL for a reply */
+  char *error; /* fault kind, or NULL for a reply */
   int64_t retry_after_ms;
   uint64_t delay_ms;
   plan_finish finish;
-  unsigned choices;  /* 0: as many as asked; else at most this many */
+  unsigned choices; /* 0: as many as asked; else at most this many */
   int64_t prompt_tokens, completion_tokens; /* -1: count words */
-  json_t *logprobs;  /* attached to each choice, or NULL */
+  json_t *logprobs; /* attached to each choice, or NULL */
 } rule;
 
 typedef struct pending {
@@ -74,8 +74,8 @@ static void free_rules(scripted *s) {
 }
 
 static const char *const fault_kinds[] = {
-    "timeout", "rate_limit", "quota", "overloaded", "transport", "reset",
-    "truncated", "invalid_json", "empty", "oversized", "http", "refused"};
+    "timeout",   "rate_limit",   "quota", "overloaded", "transport", "reset",
+    "truncated", "invalid_json", "empty", "oversized",  "http",      "refused"};
 
 static bool known_fault(const char *k) {
   if (!strncmp(k, "http_", 5)) {
@@ -99,7 +99,7 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
   json_t *v;
   json_object_foreach((json_t *)o, k, v) {
     static const char *const allowed[] = {
-        "match", "call", "times", "reply", "error", "retry_after_ms",
+        "match",    "call",   "times",   "reply", "error",   "retry_after_ms",
         "delay_ms", "finish", "choices", "usage", "logprobs"};
     bool ok = false;
     for (size_t i = 0; i < PLAN_ARRAY_LEN(allowed) && !ok; i++)
@@ -115,9 +115,9 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
                              "script[%zu].match: expected a string", idx);
     int ec;
     PCRE2_SIZE eo;
-    r->re = pcre2_compile((PCRE2_SPTR)json_string_value(m),
-                          json_string_length(m),
-                          PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+    r->re =
+        pcre2_compile((PCRE2_SPTR)json_string_value(m), json_string_length(m),
+                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
     if (!r->re) {
       PCRE2_UCHAR msg[120];
       pcre2_get_error_message(ec, msg, sizeof msg);
@@ -194,7 +194,8 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
       return plan__error_set(err, PLAN_EPARSE, 0, 0,
                              "script[%zu].error: unknown fault '%s' (see "
                              "docs/llm.md)",
-                             idx, json_is_string(e) ? json_string_value(e) : "");
+                             idx,
+                             json_is_string(e) ? json_string_value(e) : "");
     if (!(r->error = plan__strdup(json_string_value(e))))
       return plan__error_set(err, PLAN_ENOMEM, 0, 0, "out of memory");
   }
@@ -216,9 +217,10 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
       const json_t *t = json_is_array(rep) ? json_array_get(rep, i) : rep;
       if (!json_is_string(t))
         return plan__error_set(err, PLAN_EPARSE, 0, 0,
-                               "script[%zu].reply[%zu]: expected a string",
-                               idx, i);
-      r->replies[i] = plan__strndup(json_string_value(t), json_string_length(t));
+                               "script[%zu].reply[%zu]: expected a string", idx,
+                               i);
+      r->replies[i] =
+          plan__strndup(json_string_value(t), json_string_length(t));
       if (!r->replies[i])
         return plan__error_set(err, PLAN_ENOMEM, 0, 0, "out of memory");
     }
@@ -233,8 +235,8 @@ plan_status plan_llm_scripted_create(const char *script_json,
     *out = NULL;
   if (!out || !script_json)
     return plan__error_set(err, PLAN_EMISUSE, 0, 0, "NULL argument");
-  json_t *doc = plan__json_parse(script_json, strlen(script_json), "script",
-                                 err);
+  json_t *doc =
+      plan__json_parse(script_json, strlen(script_json), "script", err);
   if (!doc)
     return PLAN_EPARSE;
   plan_status st = PLAN_OK;
@@ -323,9 +325,8 @@ static plan_status expand(plan__buf *b, const char *tpl, const char *prompt,
 }
 
 static plan_status attach_logprobs(plan_llm_choice *c, const json_t *lp) {
-  json_t *wrap = json_pack("{s:s,s:[{s:s,s:s,s:O}]}", "status", "OK",
-                           "choices", "text", "", "finish", "stop",
-                           "logprobs", lp);
+  json_t *wrap = json_pack("{s:s,s:[{s:s,s:s,s:O}]}", "status", "OK", "choices",
+                           "text", "", "finish", "stop", "logprobs", lp);
   if (!wrap)
     return PLAN_ENOMEM;
   plan_llm_response tmp;
@@ -381,11 +382,9 @@ static void fail_with(plan_llm_response *resp, const rule *r) {
   } else { /* http_NNN */
     int64_t code = 500;
     plan__parse_i64(k + 5, &code);
-    plan_llm_response_set_error(resp,
-                                code == 429 || code == 529 ? PLAN_ERATELIMIT
-                                                           : PLAN_EHTTP,
-                                (int)code, "scripted: HTTP %d (injected)",
-                                (int)code);
+    plan_llm_response_set_error(
+        resp, code == 429 || code == 529 ? PLAN_ERATELIMIT : PLAN_EHTTP,
+        (int)code, "scripted: HTTP %d (injected)", (int)code);
   }
 }
 
@@ -537,9 +536,9 @@ static const char *scripted_describe(void *self) {
 }
 
 static const plan_llm_vtbl scripted_vtbl = {
-    PLAN_LLM_ABI_VERSION, "scripted",         PLAN_LLM_CAP_N,
-    scripted_start,       scripted_drive,     NULL,
-    scripted_cancel_all,  scripted_destroy,   scripted_describe};
+    PLAN_LLM_ABI_VERSION, "scripted",       PLAN_LLM_CAP_N,
+    scripted_start,       scripted_drive,   NULL,
+    scripted_cancel_all,  scripted_destroy, scripted_describe};
 
 bool plan__scripted_stats_get(const plan_llm *llm, plan__scripted_stats *out) {
   if (!plan__llm_ok(llm) || llm->vtbl != &scripted_vtbl)

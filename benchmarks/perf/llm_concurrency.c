@@ -134,9 +134,9 @@ int main(int argc, char **argv) {
     printf("%s{\"concurrency\":%u,\"wall_seconds\":%.4f,\"ideal_seconds\":%.4f,"
            "\"ratio_to_ideal\":%.3f,\"speedup_vs_first\":%.2f,"
            "\"max_in_flight\":%u,\"attempts\":%llu}",
-           k ? "," : "", levels[k], wall, ideal,
-           ideal > 0 ? wall / ideal : 0, wall > 0 ? base / wall : 0,
-           ss.max_in_flight, (unsigned long long)ss.attempts);
+           k ? "," : "", levels[k], wall, ideal, ideal > 0 ? wall / ideal : 0,
+           wall > 0 ? base / wall : 0, ss.max_in_flight,
+           (unsigned long long)ss.attempts);
     fflush(stdout);
   }
   printf("],\"goal\":\"concurrency 16 within 1.3x of ideal\","

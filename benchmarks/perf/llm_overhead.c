@@ -35,7 +35,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
       batch = strtol(argv[++i], NULL, 10);
     else {
-      fprintf(stderr, "usage: llm_overhead [--calls N] [--batch B] [--quick]\n");
+      fprintf(stderr,
+              "usage: llm_overhead [--calls N] [--batch B] [--quick]\n");
       return 2;
     }
   }
@@ -64,8 +65,8 @@ int main(int argc, char **argv) {
    * distinct per request so coalescing finds nothing to merge. */
   plan_llm_request *reqs = calloc((size_t)batch, sizeof *reqs);
   plan_llm_response *resps = calloc((size_t)batch, sizeof *resps);
-  char (*text)[700] = calloc((size_t)batch, sizeof *text);
-  plan_message (*msgs)[2] = calloc((size_t)batch, sizeof *msgs);
+  char(*text)[700] = calloc((size_t)batch, sizeof *text);
+  plan_message(*msgs)[2] = calloc((size_t)batch, sizeof *msgs);
   if (!reqs || !resps || !text || !msgs)
     return 1;
   for (long i = 0; i < batch; i++) {

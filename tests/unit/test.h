@@ -20,7 +20,7 @@
 #define ASSERT(c)                                                              \
   do {                                                                         \
     if (!(c)) {                                                                \
-      fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,    \
+      fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__,     \
               #c);                                                             \
       exit(1);                                                                 \
     }                                                                          \
@@ -30,7 +30,7 @@
   do {                                                                         \
     long long _a = (long long)(a), _b = (long long)(b);                        \
     if (_a != _b) {                                                            \
-      fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__,     \
+      fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__,      \
               __LINE__, #a, #b, _a, _b);                                       \
       exit(1);                                                                 \
     }                                                                          \
@@ -40,7 +40,7 @@
   do {                                                                         \
     double _a = (double)(a), _b = (double)(b);                                 \
     if (!(_a - _b <= (eps) && _b - _a <= (eps))) {                             \
-      fprintf(stderr, "%s:%d: %s ~= %s failed: %.17g != %.17g\n", __FILE__,   \
+      fprintf(stderr, "%s:%d: %s ~= %s failed: %.17g != %.17g\n", __FILE__,    \
               __LINE__, #a, #b, _a, _b);                                       \
       exit(1);                                                                 \
     }                                                                          \
@@ -50,7 +50,7 @@
   do {                                                                         \
     const char *_a = (a), *_b = (b);                                           \
     if (!_a || !_b || strcmp(_a, _b) != 0) {                                   \
-      fprintf(stderr, "%s:%d: %s == %s failed:\n  \"%s\"\n  \"%s\"\n",        \
+      fprintf(stderr, "%s:%d: %s == %s failed:\n  \"%s\"\n  \"%s\"\n",         \
               __FILE__, __LINE__, #a, #b, _a ? _a : "(null)",                  \
               _b ? _b : "(null)");                                             \
       exit(1);                                                                 \
@@ -61,7 +61,7 @@
   do {                                                                         \
     const char *_h = (hay), *_n = (needle);                                    \
     if (!_h || !strstr(_h, _n)) {                                              \
-      fprintf(stderr, "%s:%d: \"%s\" does not contain \"%s\"\n", __FILE__,   \
+      fprintf(stderr, "%s:%d: \"%s\" does not contain \"%s\"\n", __FILE__,     \
               __LINE__, _h ? _h : "(null)", _n);                               \
       exit(1);                                                                 \
     }                                                                          \
@@ -71,7 +71,7 @@
   do {                                                                         \
     plan_status _s = (x), _w = (want);                                         \
     if (_s != _w) {                                                            \
-      fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__,       \
+      fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__,        \
               __LINE__, #x, plan_status_name(_s), plan_status_name(_w));       \
       exit(1);                                                                 \
     }                                                                          \

@@ -248,7 +248,8 @@ static void test_json_canonical(void) {
   check_canon("0.1", "0.1");
   check_canon("123456789.125", "123456789.125");
   check_canon("1e-7", "1e-07");
-  check_canon("\"a\\\"b\\\\c\\n\\u0001\u00e9\"", "\"a\\\"b\\\\c\\n\\u0001\u00e9\"");
+  check_canon("\"a\\\"b\\\\c\\n\\u0001\u00e9\"",
+              "\"a\\\"b\\\\c\\n\\u0001\u00e9\"");
   check_canon("{\"z\":{\"y\":1,\"x\":2},\"\":0}",
               "{\"\":0,\"z\":{\"x\":2,\"y\":1}}");
   /* Equal documents, different spelling: equal hashes. */
@@ -334,13 +335,13 @@ static void test_read_file(void) {
   ASSERT_STATUS(plan__read_file("/nonexistent/x", 0, &data, &len, &e),
                 PLAN_EIO);
   ASSERT_CONTAINS(e.text, "/nonexistent/x");
-  ASSERT_OK(plan__read_file(PLAN_SOURCE_DIR "/CMakeLists.txt", 0, &data, &len,
-                            &e));
+  ASSERT_OK(
+      plan__read_file(PLAN_SOURCE_DIR "/CMakeLists.txt", 0, &data, &len, &e));
   ASSERT(len > 100 && strlen(data) == len);
   plan__free(data);
-  ASSERT_STATUS(plan__read_file(PLAN_SOURCE_DIR "/CMakeLists.txt", 10, &data,
-                                &len, &e),
-                PLAN_EBUDGET);
+  ASSERT_STATUS(
+      plan__read_file(PLAN_SOURCE_DIR "/CMakeLists.txt", 10, &data, &len, &e),
+      PLAN_EBUDGET);
 }
 
 int main(int argc, char **argv) {

@@ -197,7 +197,7 @@ static void test_retry_after_over_cap(void) {
 
 static void test_never_retry(void) {
   const char *kinds[] = {"http_400", "http_401", "http_403", "http_404",
-                         "http_422", "quota", "oversized"};
+                         "http_422", "quota",    "oversized"};
   for (size_t k = 0; k < PLAN_ARRAY_LEN(kinds); k++) {
     char json[128];
     snprintf(json, sizeof json, "[{\"error\":\"%s\"}]", kinds[k]);
@@ -239,11 +239,11 @@ static void test_max_attempts(void) {
 /* Every fault, injected at call 2 of a 3-request batch: each request ends
  * in a reply or a clear error, and attempts stay bounded. */
 static void test_every_fault_at_call_n(void) {
-  const char *kinds[] = {"timeout", "rate_limit", "quota", "overloaded",
-                         "transport", "reset", "truncated", "invalid_json",
-                         "empty", "oversized", "http_500", "http_502",
-                         "http_503", "http_408", "http_409", "http_400",
-                         "http_401", "http_404", "http_422", "refused"};
+  const char *kinds[] = {"timeout",   "rate_limit", "quota",     "overloaded",
+                         "transport", "reset",      "truncated", "invalid_json",
+                         "empty",     "oversized",  "http_500",  "http_502",
+                         "http_503",  "http_408",   "http_409",  "http_400",
+                         "http_401",  "http_404",   "http_422",  "refused"};
   for (size_t k = 0; k < PLAN_ARRAY_LEN(kinds); k++) {
     for (unsigned at = 1; at <= 3; at++) {
       char json[160];
@@ -519,10 +519,12 @@ static plan_status blocking_complete(void *self, const plan_llm_request *req,
   return plan_llm_response_add_choice(resp, text, strlen(text),
                                       PLAN_FINISH_STOP);
 }
-static void blocking_destroy(void *self) { (void)self; }
+static void blocking_destroy(void *self) {
+  (void)self;
+}
 static const plan_llm_vtbl blocking_vtbl = {
     PLAN_LLM_ABI_VERSION, "blocking", 0, NULL, NULL, blocking_complete, NULL,
-    blocking_destroy, NULL};
+    blocking_destroy,     NULL};
 
 static void test_blocking_backend(void) {
   plan_llm *llm = NULL;
@@ -570,8 +572,9 @@ static void test_script_errors(void) {
                                NULL, &llm, &e),
       PLAN_EPARSE);
   ASSERT_CONTAINS(e.text, "script[1].error: unknown fault 'bogus'");
-  ASSERT_STATUS(plan_llm_scripted_create("[{\"replly\":\"x\"}]", NULL, &llm, &e),
-                PLAN_EPARSE);
+  ASSERT_STATUS(
+      plan_llm_scripted_create("[{\"replly\":\"x\"}]", NULL, &llm, &e),
+      PLAN_EPARSE);
   ASSERT_CONTAINS(e.text, "unknown field");
   ASSERT_STATUS(plan_llm_scripted_create("[{\"call\":0,\"reply\":\"x\"}]", NULL,
                                          &llm, &e),
