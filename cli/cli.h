@@ -14,5 +14,9 @@ struct cli_command {
 
 int cli_cmd_ask(int argc, char **argv);
 int cli_cmd_eval(int argc, char **argv);
+int cli_eval_travel(int argc, char **argv); /* plan eval travel */
+int cli_task_travel(int argc, char **argv, const char *task_path);
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_task(int argc, char **argv); /* argv: "--task" FILE [OPTIONS] */
 
 #endif

@@ -32,6 +32,8 @@ static const struct eval_command evals[] = {
      eval_planbench},
     {"merge", "join the partial results of sharded runs into one summary",
      eval_merge},
+    {"travel", "evaluate TravelPlanner plans: official or strict checks",
+     cli_eval_travel},
 };
 
 static void eval_usage(FILE *f) {

@@ -11,6 +11,8 @@ static const struct cli_command commands[] = {
      cli_cmd_ask},
     {"eval", "run or replay a benchmark evaluation (plan eval --help)",
      cli_cmd_eval},
+    {"validate", "check a plan against a PDDL domain and problem (VAL-like)",
+     cli_cmd_validate},
 };
 
 static void usage(FILE *f) {
@@ -41,6 +43,15 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
     printf("plan %s\n", plan_version());
     return 0;
+  }
+  if (!strcmp(argv[1], "--task")) {
+    if (plan_global_init(NULL) != PLAN_OK) {
+      fprintf(stderr, "plan: cannot initialise libcurl\n");
+      return 1;
+    }
+    int rc = cli_cmd_task(argc - 1, argv + 1);
+    plan_global_cleanup();
+    return rc;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
     if (!strcmp(argv[1], commands[i].name)) {

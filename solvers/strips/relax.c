@@ -36,6 +36,7 @@ struct plan__relax {
   uint32_t *pcf;       /* op -> precondition choice (LM-cut) */
   uint32_t *cut;       /* LM-cut: the operators of the current cut */
   uint8_t *status;     /* LM-cut: fact status (ST_*) */
+  uint32_t *bstart, *bops; /* LM-cut: operators bucketed by supporter */
   uint32_t *mark_f;    /* fact marks (compared with epoch) */
   uint32_t *mark_f2;
   uint32_t *mark_o;
@@ -141,6 +142,8 @@ plan_status plan__relax_create(const plan__pddl_task *task,
   r->pcf = csr_alloc(no);
   r->cut = csr_alloc(no);
   r->status = plan__calloc(nf, 1);
+  r->bstart = csr_alloc(nf + 1);
+  r->bops = csr_alloc(no);
   r->mark_f = csr_alloc(nf);
   r->mark_f2 = csr_alloc(nf);
   r->mark_o = csr_alloc(no);
@@ -148,7 +151,7 @@ plan_status plan__relax_create(const plan__pddl_task *task,
   if (!r->pre_start || !r->pre || !r->add_start || !r->add ||
       !r->use_start || !r->use || !r->ach_start || !r->ach ||
       !r->base_cost || !r->cost || !r->supporter || !r->unsat || !r->val ||
-      !r->cur || !r->pcf || !r->cut || !r->status || !r->mark_f ||
+      !r->cur || !r->pcf || !r->cut || !r->status || !r->bstart || !r->bops || !r->mark_f ||
       !r->mark_f2 || !r->mark_o || !r->stack) {
     plan__relax_free(r);
     return PLAN_ENOMEM;
@@ -215,7 +218,7 @@ void plan__relax_free(plan__relax *r) {
       &r->pre_start, &r->pre,     &r->add_start, &r->add,    &r->use_start,
       &r->use,       &r->ach_start, &r->ach,     &r->base_cost, &r->cost,
       &r->supporter, &r->unsat,   &r->val,       &r->cur,    &r->pcf,
-      &r->cut, &r->mark_f,  &r->mark_f2, &r->mark_o,
+      &r->cut, &r->bstart, &r->bops, &r->mark_f,  &r->mark_f2, &r->mark_o,
       &r->stack};
   for (size_t i = 0; i < PLAN_ARRAY_LEN(arrays); i++)
     plan__free(*arrays[i]);
@@ -452,7 +455,20 @@ static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
         stack[sp++] = p;
       }
     }
-    /* Forward to the zone through supporters; collect the cut. */
+    /* Forward to the zone through supporters; collect the cut. First
+     * bucket the reached operators by supporter (counting sort). */
+    uint32_t *bstart = r->bstart;
+    uint32_t *bops = r->bops;
+    memset(bstart, 0, (r->nf + 1) * sizeof *bstart);
+    for (uint32_t o = 0; o < r->no; o++)
+      if (r->pcf[o] != NONE)
+        bstart[r->pcf[o] + 1]++;
+    for (uint32_t f = 0; f < r->nf; f++)
+      bstart[f + 1] += bstart[f];
+    for (uint32_t o = 0; o < r->no; o++)
+      if (r->pcf[o] != NONE)
+        bops[bstart[r->pcf[o]]++] = o;
+    /* bstart[f] now ends f's bucket; f's bucket starts at bstart[f-1]. */
     uint32_t n_cut = 0;
     uint32_t m = INF;
     sp = 0;
@@ -465,10 +481,8 @@ static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
       }
     while (sp) {
       uint32_t f = stack[--sp];
-      for (uint32_t u = r->use_start[f]; u < r->use_start[f + 1]; u++) {
-        uint32_t o = r->use[u];
-        if (r->pcf[o] != f)
-          continue;
+      for (uint32_t b = f ? bstart[f - 1] : 0; b < bstart[f]; b++) {
+        uint32_t o = bops[b];
         bool in_cut = false;
         for (uint32_t i = r->add_start[o]; i < r->add_start[o + 1]; i++)
           if (r->status[r->add[i]] == ST_ZONE) {
@@ -533,3 +547,5 @@ uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
   }
   return INF;
 }
+
+const uint32_t *plan__relax_residual(const plan__relax *r) { return r->cur; }

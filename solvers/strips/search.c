@@ -105,6 +105,8 @@ typedef struct search {
   uint32_t *succ;    /* the actions to expand in one state */
   uint64_t *scratch; /* one state */
   uint64_t t0;
+  uint32_t last_eval; /* node of the last LM-cut evaluation */
+  uint32_t last_h;    /* its value */
 } search;
 
 static bool entry_less(const entry *a, const entry *b) {
@@ -275,9 +277,11 @@ static bool out_of_time(search *s) {
   return el / 1000000u >= s->opts.time_limit_ms;
 }
 
-static uint32_t evaluate(search *s, const uint64_t *state) {
+static uint32_t evaluate(search *s, uint32_t id) {
   s->out->evaluated++;
-  return plan__relax_eval(s->relax, s->opts.heuristic, state);
+  s->last_eval = id;
+  s->last_h = plan__relax_eval(s->relax, s->opts.heuristic, s->nodes[id].state);
+  return s->last_h;
 }
 
 /* ======================================================================
@@ -298,7 +302,7 @@ static plan_status run(search *s) {
   uint32_t id;
   if (add_state(s, task->init, &id, &st) == ADD_FAIL)
     return st;
-  uint32_t h0 = evaluate(s, task->init);
+  uint32_t h0 = evaluate(s, id);
   out->h_init = h0;
   if (h0 == PLAN__STRIPS_H_INF) {
     plan__fmt(out->message, sizeof out->message,
@@ -320,7 +324,7 @@ static plan_status run(search *s) {
     if (astar && plan__pddl_goal_reached(task, n->state))
       return extract_plan(s, e.id);
     if (!n->evaluated) {
-      uint32_t h = evaluate(s, n->state);
+      uint32_t h = evaluate(s, e.id);
       n->evaluated = true;
       if (h == PLAN__STRIPS_H_INF) {
         n->h = h;
@@ -336,7 +340,7 @@ static plan_status run(search *s) {
     }
     n->closed = true;
     out->expanded++;
-    if ((out->expanded & 255) == 0 && out_of_time(s)) {
+    if ((out->expanded & 15) == 0 && out_of_time(s)) {
       plan__fmt(out->message, sizeof out->message,
                 "time limit of %llu ms reached",
                 (unsigned long long)s->opts.time_limit_ms);
@@ -346,6 +350,16 @@ static plan_status run(search *s) {
     uint32_t g = n->g;
     uint32_t ph = n->h;
     const uint64_t *state = n->state;
+    /* With LM-cut, children through actions outside every landmark keep
+     * the parent's full value (see plan__relax_residual). */
+    const uint32_t *resid = NULL;
+    uint32_t lm_h = 0;
+    if (astar && s->opts.heuristic == PLAN__STRIPS_H_LMCUT) {
+      if (s->last_eval != e.id && evaluate(s, e.id) == PLAN__STRIPS_H_INF)
+        continue;
+      resid = plan__relax_residual(s->relax);
+      lm_h = s->last_h;
+    }
     size_t n_succ =
         s->sss ? plan__sss_expand(s->sss, state, s->succ)
                : plan__pddl_applicable_actions(task, state, s->succ,
@@ -357,6 +371,8 @@ static plan_status run(search *s) {
       uint32_t cost = task->actions[a].cost;
       uint32_t ng = g + cost;
       uint32_t bound = ph > cost ? ph - cost : 0;
+      if (resid && lm_h + resid[a] > cost && lm_h + resid[a] - cost > bound)
+        bound = lm_h + resid[a] - cost;
       add_result ar = add_state(s, s->scratch, &id, &st);
       if (ar == ADD_FAIL)
         return st;
@@ -373,7 +389,7 @@ static plan_status run(search *s) {
       } else if (astar) {
         c->h = bound;
       } else {
-        c->h = evaluate(s, c->state);
+        c->h = evaluate(s, id);
         c->evaluated = true;
         if (c->h == PLAN__STRIPS_H_INF)
           continue;
@@ -432,6 +448,7 @@ plan_status plan__strips_solve(const plan__pddl_task *task,
   if (!s.opts.max_bytes)
     s.opts.max_bytes = DEFAULT_MAX_BYTES;
   s.t0 = s.opts.time_limit_ms ? plan__now_ns(s.opts.clock) : 0;
+  s.last_eval = NO_NODE;
   plan__arena_init(&s.states, 0, s.opts.max_bytes);
   plan_status st = plan__relax_create(task, &s.relax);
   if (!st && !s.opts.no_pruning)

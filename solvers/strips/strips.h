@@ -99,5 +99,11 @@ void plan__relax_free(plan__relax *r);
  * PLAN__STRIPS_H_DEFAULT. Not thread-safe per plan__relax. */
 uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
                           const uint64_t *state);
+/* After an LM-cut evaluation: each action's cost that the landmarks found
+ * did not use (task->n_actions entries, borrowed until the next call).
+ * For a successor through action a, h(s) - (cost(a) - residual[a]) is an
+ * admissible bound: every landmark of s that a is not in is still a
+ * landmark of the successor. */
+const uint32_t *plan__relax_residual(const plan__relax *r);
 
 #endif /* PLAN_SOLVERS_STRIPS_H */

@@ -170,6 +170,15 @@ static void add_all(sset *x, const uint32_t *start, const uint32_t *items,
   }
 }
 
+/* How many of f's actions in the list are not in the set yet. */
+static uint32_t count_new(const sset *x, const uint32_t *start,
+                          const uint32_t *items, uint32_t f) {
+  uint32_t n = 0;
+  for (uint32_t i = start[f]; i < start[f + 1]; i++)
+    n += x->s->mark[items[i]] != x->ep;
+  return n;
+}
+
 size_t plan__sss_expand(plan__sss *s, const uint64_t *state, uint32_t *out) {
   const plan__pddl_task *t = s->task;
   if (++s->epoch == 0) {
@@ -177,17 +186,31 @@ size_t plan__sss_expand(plan__sss *s, const uint64_t *state, uint32_t *out) {
     s->epoch = 1;
   }
   sset x = {s, s->epoch, 0};
-  /* Seed: the achievers of the first unsatisfied goal literal. */
+  /* Seed: the achievers of the unsatisfied goal literal with the fewest
+   * achievers (any unsatisfied literal is correct; small sets prune
+   * more). */
   bool seeded = false;
-  for (size_t g = 0; g < t->n_goal && !seeded; g++) {
+  size_t best = 0;
+  uint32_t best_n = UINT32_MAX;
+  for (size_t g = 0; g < t->n_goal; g++) {
     const plan__pddl_literal *l = &t->goal[g];
     if (plan__pddl_state_has(state, l->fact) == l->positive)
       continue;
+    uint32_t n = l->positive
+                     ? s->add_start[l->fact + 1] - s->add_start[l->fact]
+                     : s->del_start[l->fact + 1] - s->del_start[l->fact];
+    if (n < best_n) {
+      best_n = n;
+      best = g;
+    }
+    seeded = true;
+  }
+  if (seeded) {
+    const plan__pddl_literal *l = &t->goal[best];
     if (l->positive)
       add_all(&x, s->add_start, s->adders, l->fact);
     else
       add_all(&x, s->del_start, s->deleters, l->fact);
-    seeded = true;
   }
   if (!seeded) {
     /* A goal state: nothing needs expanding, but keep the function total
@@ -197,18 +220,37 @@ size_t plan__sss_expand(plan__sss *s, const uint64_t *state, uint32_t *out) {
   for (size_t qh = 0; qh < x.qt; qh++) {
     uint32_t a = s->queue[qh];
     const plan__pddl_action *ac = &t->actions[a];
-    /* The first unsatisfied precondition, if any. */
-    bool applicable = true;
-    for (size_t i = 0; i < ac->n_pre && applicable; i++)
+    /* Inapplicable: add the achievers of one unsatisfied precondition,
+     * the one that adds the fewest actions not yet in the set. */
+    uint32_t pick = UINT32_MAX;
+    bool pick_neg = false;
+    uint32_t pick_new = UINT32_MAX;
+    for (size_t i = 0; i < ac->n_pre && pick_new; i++)
       if (!plan__pddl_state_has(state, ac->pre[i])) {
-        add_all(&x, s->add_start, s->adders, ac->pre[i]);
-        applicable = false;
+        uint32_t nn = count_new(&x, s->add_start, s->adders, ac->pre[i]);
+        if (nn < pick_new) {
+          pick_new = nn;
+          pick = ac->pre[i];
+          pick_neg = false;
+        }
       }
-    for (size_t i = 0; i < ac->n_pre_neg && applicable; i++)
+    for (size_t i = 0; i < ac->n_pre_neg && pick_new; i++)
       if (plan__pddl_state_has(state, ac->pre_neg[i])) {
-        add_all(&x, s->del_start, s->deleters, ac->pre_neg[i]);
-        applicable = false;
+        uint32_t nn =
+            count_new(&x, s->del_start, s->deleters, ac->pre_neg[i]);
+        if (nn < pick_new) {
+          pick_new = nn;
+          pick = ac->pre_neg[i];
+          pick_neg = true;
+        }
       }
+    bool applicable = pick == UINT32_MAX;
+    if (!applicable) {
+      if (pick_neg)
+        add_all(&x, s->del_start, s->deleters, pick);
+      else
+        add_all(&x, s->add_start, s->adders, pick);
+    }
     if (!applicable)
       continue;
     /* Interfering actions. */

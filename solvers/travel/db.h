@@ -294,6 +294,17 @@ const plan__travel_flight *plan__travel_db_flight_by_number(
     plan__travel_db *db, const char *number);
 
 /* ======================================================================
+ * Dates and durations
+ * ====================================================================== */
+
+/* Days since 1900-01-01 of a strict "YYYY-MM-DD" date (years 1900-2199),
+ * or -1 when it is not a valid date. Consecutive days differ by 1. */
+int plan__travel_date_number(const char *date);
+/* Parses "2 hours 24 minutes" / "1 hour 9 mins" / "47 mins" / "1 day 2
+ * hours" into minutes; -1 when unparseable. */
+int plan__travel_parse_duration(const char *s);
+
+/* ======================================================================
  * Output conventions (the submission strings the evaluator parses)
  * ====================================================================== */
 

@@ -147,11 +147,6 @@ plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin,
 
 /* ---- flights (flights.c) --------------------------------------------------- */
 
-/* Days since 2000-01-01 of a strict "YYYY-MM-DD" date, or -1. */
-int plan__travel_date_number(const char *date);
-/* Parses "2 hours 24 minutes" / "1 hour 9 mins" / "47 mins" / "1 day 2
- * hours" into minutes; -1 when unparseable. */
-int plan__travel_parse_duration(const char *s);
 /* Appends a real flight row (copied). Rows may arrive in any order;
  * plan__travel_db_finish_flights sorts and indexes them. */
 plan_status plan__travel_db_add_flight(plan__travel_db *db,

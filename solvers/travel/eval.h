@@ -5,7 +5,7 @@
  *
  * Two modes:
  *   - official: reproduces the upstream checks (OSU-NLP-Group/TravelPlanner
- *     evaluation/*.py) with their quirks, so our verdicts and scores equal
+ *     evaluation/ scripts) with their quirks, so our verdicts and scores equal
  *     theirs. Where upstream would raise an exception (unparseable "from A
  *     to B", a missing key, a "Flight Number" with other capitalisation, a
  *     duplicated cuisine), the check fails with a message saying so.
@@ -116,6 +116,7 @@ json_t *plan__travel_verdict_to_json(const plan__travel_verdict *v);
 
 typedef struct plan__travel_metrics {
   size_t n;           /* queries evaluated */
+  size_t n_total;     /* denominator of the per-query rates (n, or a split) */
   size_t delivered;
   size_t cs_true;     /* commonsense checks that passed (micro numerator) */
   size_t cs_total;    /* micro denominator: 8 per query */

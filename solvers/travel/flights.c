@@ -362,6 +362,26 @@ static const struct {
     {"St. Thomas", -4, false},    {"St. Croix", -4, false},
     {"Saipan", 10, false},        {"Eastern District", -11, false}};
 
+/* States whose cities lie in two time zones: the zone by longitude (or, in
+ * Idaho, latitude), roughly along the real boundaries. */
+static int split_zone(const char *state, double lat, double lon, int min) {
+  static const char *const east_central[] = {"Tennessee", "Kentucky",
+                                             "Florida", "Michigan", "Indiana"};
+  static const char *const central_mountain[] = {
+      "Kansas", "Nebraska", "North Dakota", "South Dakota"};
+  for (size_t i = 0; i < PLAN_ARRAY_LEN(east_central); i++)
+    if (strcmp(state, east_central[i]) == 0)
+      return lon > -86.6 ? -300 : -360;
+  for (size_t i = 0; i < PLAN_ARRAY_LEN(central_mountain); i++)
+    if (strcmp(state, central_mountain[i]) == 0)
+      return lon < -101.5 ? -420 : -360;
+  if (strcmp(state, "Texas") == 0)
+    return lon < -104.5 ? -420 : -360;
+  if (strcmp(state, "Idaho") == 0)
+    return lat > 45.5 ? -480 : -420;
+  return min;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a;
   double y = *(const double *)b;
@@ -418,6 +438,9 @@ plan_status plan__travel_db_prepare_generator(plan__travel_db *db) {
         e->utc_offset_min = tz_table[i].offset * 60;
         e->dst = tz_table[i].dst;
       }
+    if (e->pub.state && e->has_coord)
+      e->utc_offset_min = split_zone(e->pub.state, e->lat, e->lon,
+                                     e->utc_offset_min);
     e->hub_weight = 0.1;
     if (in_list(e->pub.name, mid_cities, PLAN_ARRAY_LEN(mid_cities)))
       e->hub_weight = 0.4;
@@ -591,8 +614,11 @@ static void generate_route_day(const plan__travel_db *db, int a, int b,
       el = 25;
     f->elapsed_minutes = (int)lround(el);
     double price = 0.35 * miles * exp(0.35 * normal(&r)) + 40;
+    /* The range of the real table's prices. */
     if (price < 21)
       price = 21;
+    if (price > 995)
+      price = 995;
     f->price = floor(price + 0.5);
     int arr = f->dep_minutes + f->elapsed_minutes + (tz_b - tz_a);
     arr = ((arr % 1440) + 1440) % 1440;

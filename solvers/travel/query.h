@@ -57,7 +57,7 @@ typedef enum plan__travel_transport_req {
 } plan__travel_transport_req;
 
 typedef struct plan__travel_query {
-  int64_t idx;       /* "idx" if present, else the 1-based line number */
+  int64_t idx;       /* "idx" if present, else the 1-based position */
   char *org;         /* departure city */
   char *dest;        /* a city (3 days) or a state (5, 7 days) */
   int days;          /* 3, 5 or 7 */

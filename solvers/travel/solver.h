@@ -36,17 +36,17 @@
 /* Which requirement a conflict is about. The names (plan__travel_conflict_
  * kind_name) are the "constraint" field of the JSON form. */
 typedef enum plan__travel_conflict_kind {
-  PLAN__TRAVEL_CONFLICT_BUDGET = 0,   /* "budget": amount = USD short */
-  PLAN__TRAVEL_CONFLICT_TRANSPORT,    /* "transportation": a leg */
+  PLAN__TRAVEL_CONFLICT_BUDGET = 0,    /* "budget": amount = USD short */
+  PLAN__TRAVEL_CONFLICT_TRANSPORT,     /* "transportation": a leg */
   PLAN__TRAVEL_CONFLICT_ACCOMMODATION, /* "accommodation": none listed */
-  PLAN__TRAVEL_CONFLICT_ROOM_TYPE,    /* "room type" */
-  PLAN__TRAVEL_CONFLICT_HOUSE_RULE,   /* "house rule" */
-  PLAN__TRAVEL_CONFLICT_MIN_NIGHTS,   /* "minimum nights": amount nights */
-  PLAN__TRAVEL_CONFLICT_ATTRACTIONS,  /* "attractions": amount missing */
-  PLAN__TRAVEL_CONFLICT_RESTAURANTS,  /* "restaurants": amount missing */
-  PLAN__TRAVEL_CONFLICT_CUISINE,      /* "cuisine" */
-  PLAN__TRAVEL_CONFLICT_DESTINATION,  /* "destination": too few cities */
-  PLAN__TRAVEL_CONFLICT_ROUTE         /* "route": no combination works */
+  PLAN__TRAVEL_CONFLICT_ROOM_TYPE,     /* "room type" */
+  PLAN__TRAVEL_CONFLICT_HOUSE_RULE,    /* "house rule" */
+  PLAN__TRAVEL_CONFLICT_MIN_NIGHTS,    /* "minimum nights": amount nights */
+  PLAN__TRAVEL_CONFLICT_ATTRACTIONS,   /* "attractions": amount missing */
+  PLAN__TRAVEL_CONFLICT_RESTAURANTS,   /* "restaurants": amount missing */
+  PLAN__TRAVEL_CONFLICT_CUISINE,       /* "cuisine" */
+  PLAN__TRAVEL_CONFLICT_DESTINATION,   /* "destination": too few cities */
+  PLAN__TRAVEL_CONFLICT_ROUTE          /* "route": no combination works */
 } plan__travel_conflict_kind;
 
 #define PLAN__TRAVEL_N_CONFLICT_KINDS 11
@@ -56,11 +56,11 @@ const char *plan__travel_conflict_kind_name(plan__travel_conflict_kind k);
 
 typedef struct plan__travel_conflict {
   plan__travel_conflict_kind kind;
-  char place[128];    /* "Rockford", "St. Petersburg -> Rockford on
-                       * 2022-03-16", "total" */
-  double amount;      /* USD short, nights or items missing; 0: none */
-  char unit[8];       /* "USD", "nights", "items" or "" */
-  char message[320];  /* one sentence a user can act on */
+  char place[128];   /* "Rockford", "St. Petersburg -> Rockford on
+                      * 2022-03-16", "total" */
+  double amount;     /* USD short, nights or items missing; 0: none */
+  char unit[8];      /* "USD", "nights", "items" or "" */
+  char message[320]; /* one sentence a user can act on */
 } plan__travel_conflict;
 
 /* ======================================================================
@@ -77,6 +77,10 @@ typedef struct plan__travel_solve_options {
   /* Hard cap on search nodes (city/day choices tried); 0: 20 million.
    * Hitting it returns PLAN_EBUDGET. */
   uint64_t max_nodes;
+  /* Do not cut subtrees by their lower bound (every city and day choice
+   * is costed). Slower; the result must be the same: tests use it to check
+   * that the bound is admissible. */
+  bool no_bound;
 } plan__travel_solve_options;
 
 void plan__travel_solve_options_init(plan__travel_solve_options *o,
@@ -84,11 +88,11 @@ void plan__travel_solve_options_init(plan__travel_solve_options *o,
 
 /* Counters of one solve (for the benchmark and the docs). */
 typedef struct plan__travel_solve_stats {
-  uint64_t nodes;     /* (city, days) choices expanded */
-  uint64_t leaves;    /* complete itineraries costed */
-  uint64_t pruned;    /* subtrees cut by the lower bound */
-  uint64_t legs;      /* (origin, destination, date) legs looked up */
-  size_t candidates;  /* destination cities considered */
+  uint64_t nodes;    /* (city, days) choices expanded */
+  uint64_t leaves;   /* complete itineraries costed */
+  uint64_t pruned;   /* subtrees cut by the lower bound */
+  uint64_t legs;     /* (origin, destination, date) legs looked up */
+  size_t candidates; /* destination cities considered */
 } plan__travel_solve_stats;
 
 typedef struct plan__travel_solution {
@@ -123,8 +127,7 @@ void plan__travel_solution_clear(plan__travel_solution *s);
  * in db), PLAN_EBUDGET (node cap reached; message in err), PLAN_ENOMEM.
  * *out is initialised by the call and must be cleared by the caller with
  * plan__travel_solution_clear in every case. */
-plan_status plan__travel_solve(plan__travel_db *db,
-                               const plan__travel_query *q,
+plan_status plan__travel_solve(plan__travel_db *db, const plan__travel_query *q,
                                const plan__travel_solve_options *opts,
                                plan__travel_solution *out, plan_error *err);
 

@@ -66,10 +66,10 @@ struct tv_city {
   const char *name;
   struct tv_rest *rest; /* usable restaurants, cheapest first */
   size_t n_rest;
-  double *prefix; /* prefix[i]: the i cheapest meals; n_rest + 1 entries */
+  double *prefix;     /* prefix[i]: the i cheapest meals; n_rest + 1 entries */
   struct tv_acc *acc; /* eligible accommodations, cheapest night first */
   size_t n_acc;
-  int acc_best[TV_MAX_DAYS + 1]; /* per nights: index into acc, or -1 */
+  int acc_best[TV_MAX_DAYS + 1];        /* per nights: index into acc, or -1 */
   const plan__travel_attraction **attr; /* usable attractions, file order */
   size_t n_attr;
   unsigned cuisine_union; /* compressed mask of every usable restaurant */
@@ -108,7 +108,7 @@ struct tv_model {
   plan__travel_db *db;
   const plan__travel_query *q;
   int D, V, P;
-  int org;                     /* database id of the origin */
+  int org; /* database id of the origin */
   bool dest_is_state;
   bool no_flight, no_drive;
   bool cuisine_impossible;     /* an unknown cuisine name was required */
@@ -117,12 +117,15 @@ struct tv_model {
   int nm;                      /* 1 << n_req */
   struct tv_city *city;
   size_t n_city;
-  size_t n_state_cities;       /* cities of the state before filtering */
-  struct tv_leg **legs;        /* (n_city + 1)^2 * D, built lazily */
-  plan__arena arena;           /* legs live here */
+  size_t n_state_cities; /* cities of the state before filtering */
+  struct tv_leg **legs;  /* (n_city + 1)^2 * D, built lazily */
+  plan__arena arena;     /* legs live here */
   uint64_t n_legs;
-  double min_night;            /* cheapest usable night of any candidate */
-  double min_meal_day;         /* cheapest 3 distinct meals of any city */
+  double min_night;    /* cheapest usable night of any candidate */
+  double min_meal_day; /* cheapest 3 distinct meals of any city */
+  /* Relaxations used only to explain infeasibility (solver_explain.c). */
+  bool ignore_cuisine;
+  bool ignore_attractions;
 };
 
 /* A complete itinerary: cities, leg days, optional extra meals per city,
@@ -138,46 +141,52 @@ struct tv_itin {
 
 /* solver.c */
 plan_status plan__tv_model_build(struct tv_model *m, plan__travel_db *db,
-                           const plan__travel_query *q, plan_error *err);
+                                 const plan__travel_query *q, plan_error *err);
 void plan__tv_model_free(struct tv_model *m);
 /* The leg from node a to node b on day d (built on first use); *out is
  * NULL only on ENOMEM. */
 plan_status plan__tv_leg_get(struct tv_model *m, int a, int b, int d,
-                       struct tv_leg **out);
+                             struct tv_leg **out);
 /* The cheapest way to travel leg L in class cls with meal pattern pat;
  * TV_INF when impossible. choice may be NULL. */
-double plan__tv_leg_cost(const struct tv_model *m, const struct tv_leg *L, int cls,
-                   unsigned pat, struct tv_choice *choice);
+double plan__tv_leg_cost(const struct tv_model *m, const struct tv_leg *L,
+                         int cls, unsigned pat, struct tv_choice *choice);
 /* Accommodation for `nights` nights plus the cheapest meals of its stay
  * days, TV_INF when the city cannot host such a stay (no eligible room,
  * too few attractions or restaurants). */
 double plan__tv_city_cost(const struct tv_model *m, const struct tv_city *c,
-                    int nights);
+                          int nights);
 /* Builds c->g when cuisines are required. */
 plan_status plan__tv_cuisine_table(struct tv_model *m, struct tv_city *c);
 /* The meal pattern leg j must allow, given the extra meals per city. */
 unsigned plan__tv_leg_pattern(int V, const int *extra, int j);
 /* Picks exactly j restaurants of c serving exactly mask at cost g[j][mask]
  * into idx (indices into c->rest). */
-plan_status plan__tv_cuisine_pick(const struct tv_model *m, const struct tv_city *c,
-                            int j, unsigned mask, int *idx);
+plan_status plan__tv_cuisine_pick(const struct tv_model *m,
+                                  const struct tv_city *c, int j, unsigned mask,
+                                  int *idx);
 /* The per-city masks of the cheapest cuisine cover for an itinerary with
  * the given per-city meal counts; returns the meal cost (TV_INF if none). */
 double plan__tv_cuisine_merge(const struct tv_model *m, const int *seq,
-                        const int *count, int V, unsigned *masks);
+                              const int *count, int V, unsigned *masks);
+
+/* True when some itinerary exists with unlimited budget (the first one
+ * found ends the search). */
+plan_status plan__tv_feasible(struct tv_model *m, bool *out);
 
 /* solver_write.c: the plan of itinerary it as a new JSON array; fills the
  * cost split of *it from what was written. */
 plan_status plan__tv_write_plan(struct tv_model *m, struct tv_itin *it,
-                          json_t **out);
+                                json_t **out);
 
 /* solver_explain.c: appends the conflicts that make the query infeasible
  * (no itinerary even with unlimited budget) to out. */
 plan_status plan__tv_explain(struct tv_model *m, plan__travel_solution *out);
 /* Appends one conflict. */
 plan_status plan__tv_conflict_add(plan__travel_solution *s,
-                            plan__travel_conflict_kind kind, const char *place,
-                            double amount, const char *unit, const char *fmt,
-                            ...) PLAN_PRINTF(6, 7);
+                                  plan__travel_conflict_kind kind,
+                                  const char *place, double amount,
+                                  const char *unit, const char *fmt, ...)
+    PLAN_PRINTF(6, 7);
 
 #endif /* PLAN_SOLVERS_TRAVEL_SOLVER_INTERNAL_H */

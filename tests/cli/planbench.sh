@@ -23,7 +23,7 @@ expect() {
 
 expect 2 "usage: plan eval" "$plan" eval
 expect 0 "planbench" "$plan" eval --help
-expect 2 "unknown benchmark 'travel'" "$plan" eval travel x.json
+expect 2 "unknown benchmark 'nosuch'" "$plan" eval nosuch x.json
 expect 0 "--shard K/N" "$plan" eval planbench --help
 expect 0 "usage: plan eval merge" "$plan" eval merge --help
 expect 2 "no results files" "$plan" eval planbench
