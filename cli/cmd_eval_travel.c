@@ -187,13 +187,11 @@ int cli_eval_travel(int argc, char **argv) {
     if (!db_dir)
       db_dir = default_db(buf, sizeof buf);
     if (plan__travel_db_load(db_dir, NULL, &db, &err) != PLAN_OK) {
-      fprintf(stderr, "plan eval travel: database %s: %s\n", db_dir,
-              err.text);
+      fprintf(stderr, "plan eval travel: database %s: %s\n", db_dir, err.text);
       goto done;
     }
   }
-  if (plan__travel_queries_load(queries_path, db, &qs, &nq, &err) !=
-      PLAN_OK) {
+  if (plan__travel_queries_load(queries_path, db, &qs, &nq, &err) != PLAN_OK) {
     fprintf(stderr, "plan eval travel: %s\n", err.text);
     goto done;
   }
@@ -206,8 +204,8 @@ int cli_eval_travel(int argc, char **argv) {
     fprintf(stderr, "plan eval travel: %s\n", err.text);
     goto done;
   }
-  if (plan__tp_evaluate(db, refs, qs, nq, plans, mode, split, &report,
-                        &err) != PLAN_OK) {
+  if (plan__tp_evaluate(db, refs, qs, nq, plans, mode, split, &report, &err) !=
+      PLAN_OK) {
     fprintf(stderr, "plan eval travel: %s\n", err.text);
     goto done;
   }

@@ -10,6 +10,7 @@
 static const mockllm_brain_vtbl *const brains[] = {
     &mockllm_brain_echo,
     &mockllm_brain_script,
+    &mockllm_brain_oracle,
     NULL,
 };
 

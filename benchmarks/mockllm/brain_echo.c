@@ -54,4 +54,5 @@ const mockllm_brain_vtbl mockllm_brain_echo = {
     echo_create,
     echo_reply,
     echo_destroy,
+    NULL, /* the request's model */
 };

@@ -175,4 +175,5 @@ const mockllm_brain_vtbl mockllm_brain_script = {
     script_create,
     script_reply,
     script_destroy,
+    NULL, /* the request's model */
 };

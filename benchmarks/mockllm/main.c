@@ -16,8 +16,9 @@ static void usage(FILE *f) {
 "\n"
 "mockllm is a TEST DOUBLE: a loopback HTTP server that speaks the OpenAI\n"
 "Chat Completions and Anthropic Messages wire formats for tests and\n"
-"benchmarks. Its replies are canned text from a simple 'brain' (echo or a\n"
-"script); they say nothing about the quality of any real model.\n"
+"benchmarks. Its replies come from a 'brain' (echo, a script, or a noisy\n"
+"PDDL oracle that answers from the exact simulator); they say nothing\n"
+"about the quality of any real model.\n"
 "\n"
 "Endpoints: POST /v1/chat/completions, POST /v1/messages, GET /v1/models,\n"
 "           GET /stats, POST /stats/reset\n"
@@ -33,6 +34,14 @@ static void usage(FILE *f) {
             (*b)->summary);
   fprintf(f,
 "  --script FILE          rules for the script brain (implies --brain script)\n"
+"  --domain FILE          oracle brain: the PDDL domain it simulates\n"
+"  --problem-dir DIR      oracle brain: problem files (*.pddl) whose objects\n"
+"                         and initial states it may match prompts against\n"
+"  --pb-config FILE       oracle brain: the PlanBench config (YAML) for\n"
+"                         natural-language states (default: found next to\n"
+"                         a PlanBench domain file)\n"
+"  --noise LEVEL          oracle brain: none (exact answers, the default),\n"
+"                         low, middle or high; the noise is seeded by --seed\n"
 "  --model-name NAME      the model /v1/models lists (default mockllm)\n"
 "  --latency-ms N         delay every model request by N ms (default 0)\n"
 "  --latency-jitter-ms N  plus a uniform random 0..N ms (seeded by --seed)\n"
@@ -120,7 +129,9 @@ static bool parse_args(int argc, char **argv, mockllm_config *c, bool *help) {
                                          "--seed",        "--fault",
                                          "--fault-rate",  "--fault-first",
                                          "--retry-after", "--retry-after-ms",
-                                         "--stall-ms",    "--oversized-bytes"};
+                                         "--stall-ms",    "--oversized-bytes",
+                                         "--domain",      "--problem-dir",
+                                         "--noise",       "--pb-config"};
     bool known = false;
     for (size_t k = 0; k < PLAN_ARRAY_LEN(valued); k++)
       known = known || strcmp(a, valued[k]) == 0;
@@ -203,6 +214,20 @@ static bool parse_args(int argc, char **argv, mockllm_config *c, bool *help) {
       if (!flag_long(a, v, 1L << 30, &n))
         return false;
       c->oversized_bytes = (size_t)n;
+    } else if (strcmp(a, "--domain") == 0) {
+      c->domain = v;
+    } else if (strcmp(a, "--problem-dir") == 0) {
+      c->problem_dir = v;
+    } else if (strcmp(a, "--pb-config") == 0) {
+      c->pb_config = v;
+    } else if (strcmp(a, "--noise") == 0) {
+      if (strcmp(v, "none") != 0 && strcmp(v, "low") != 0 &&
+          strcmp(v, "middle") != 0 && strcmp(v, "high") != 0) {
+        fprintf(stderr,
+                "mockllm: --noise: '%s' is not none, low, middle or high\n", v);
+        return false;
+      }
+      c->noise = v;
     } else {
       /* Cannot happen: every name in valued[] has a branch. */
       fprintf(stderr, "mockllm: unhandled option '%s'\n", a);
@@ -211,6 +236,8 @@ static bool parse_args(int argc, char **argv, mockllm_config *c, bool *help) {
   }
   if (c->script && !brain_given)
     c->brain = "script";
+  if (c->domain && !brain_given)
+    c->brain = "oracle";
   if ((c->fault_rate >= 0 || c->fault_first >= 0) &&
       c->fault.kind == MOCKLLM_FAULT_NONE) {
     fprintf(stderr, "mockllm: --fault-rate and --fault-first need --fault\n");

@@ -8,7 +8,8 @@
  *   api.c           the two wire formats: request checks, response bodies
  *   fault.c         fault kinds, the [[fault:...]] directive, first=K counts
  *   text.c          words, cuts, message text extraction
- *   brain.c         the brain registry; brain_echo.c, brain_script.c
+ *   brain.c         the brain registry; brain_echo.c, brain_script.c,
+ *                   brain_oracle.c (a noisy PDDL domain oracle)
  * Not part of libplan; nothing here is installed. */
 #ifndef MOCKLLM_H
 #define MOCKLLM_H
@@ -101,6 +102,11 @@ typedef struct mockllm_config {
   long stall_ms;          /* default 30000 */
   size_t oversized_bytes; /* default 20 MiB */
   bool quiet;
+  /* The oracle brain (brain_oracle.c). */
+  const char *domain;      /* --domain FILE: the PDDL domain */
+  const char *problem_dir; /* --problem-dir DIR: instance-*.pddl files */
+  const char *noise;       /* --noise low|middle|high|none */
+  const char *pb_config;   /* --pb-config FILE: PlanBench domain config */
 } mockllm_config;
 
 void mockllm_config_init(mockllm_config *c);
@@ -178,10 +184,15 @@ typedef struct mockllm_brain_vtbl {
   int (*reply)(void *self, const mockllm_query *q, int index, plan__buf *out,
                char *err, size_t errsize);
   void (*destroy)(void *self);
+  /* Appended member. When non-NULL, the "model" of every reply (instead
+   * of the request's model), so that a brain that answers with a domain's
+   * ground truth names itself a test double in every response. */
+  const char *reply_model;
 } mockllm_brain_vtbl;
 
 extern const mockllm_brain_vtbl mockllm_brain_echo;
 extern const mockllm_brain_vtbl mockllm_brain_script;
+extern const mockllm_brain_vtbl mockllm_brain_oracle;
 
 /* The brain called name, or NULL. */
 const mockllm_brain_vtbl *mockllm_brain_find(const char *name);

@@ -446,6 +446,8 @@ static enum MHD_Result model_request(mockllm_server *s,
     goto error;
   }
   q.last_user = user.data ? user.data : "";
+  if (s->brain->reply_model)
+    q.model = s->brain->reply_model;
 
   long jitter = 0;
   f = choose_fault(s, text, &d, &jitter);

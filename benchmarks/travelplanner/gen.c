@@ -63,7 +63,9 @@ static bool stats(const vec *a, double out[3]) {
 }
 
 /* Python's round(num / 100) * 100: round half to even. */
-static double round100(double x) { return nearbyint(x / 100.0) * 100.0; }
+static double round100(double x) {
+  return nearbyint(x / 100.0) * 100.0;
+}
 
 static bool restaurant_ok(const plan__travel_query *q,
                           const plan__travel_restaurant *r) {
@@ -86,14 +88,13 @@ static bool room_filter(const plan__travel_query *q,
     return strcmp(a->room_type, "Private room") == 0;
   case PLAN__TRAVEL_ROOMREQ_ENTIRE:
     return strcmp(a->room_type, "Entire home/apt") == 0;
-  case PLAN__TRAVEL_ROOMREQ_NONE:
-    break;
+  case PLAN__TRAVEL_ROOMREQ_NONE: break;
   }
   return true;
 }
 
-double plan__travel_gen_budget(plan__travel_db *db,
-                               const plan__travel_query *q, const char **why) {
+double plan__travel_gen_budget(plan__travel_db *db, const plan__travel_query *q,
+                               const char **why) {
   static const int mult[3][3] = {{2, 3, 9}, {3, 5, 15}, {4, 7, 21}};
   const char *dummy;
   if (!why)
@@ -184,8 +185,9 @@ double plan__travel_gen_budget(plan__travel_db *db,
     *why = "'no flight' needs a short route with flights on day 1";
     goto done;
   }
-  if (hard && (q->room_type != PLAN__TRAVEL_ROOMREQ_NONE ||
-               q->house_rule != PLAN__TRAVEL_RULE_NONE) &&
+  if (hard &&
+      (q->room_type != PLAN__TRAVEL_ROOMREQ_NONE ||
+       q->house_rule != PLAN__TRAVEL_RULE_NONE) &&
       hotels.n < (size_t)q->days) {
     *why = "too few accommodations after the filters";
     goto done;
@@ -230,8 +232,8 @@ done:
  * Drawing queries (query_element_selection.py)
  * ====================================================================== */
 
-static const char *const g_rules[] = {"parties", "smoking",
-                                      "children under 10", "visitors", "pets"};
+static const char *const g_rules[] = {"parties", "smoking", "children under 10",
+                                      "visitors", "pets"};
 static const char *const g_rooms[] = {"shared room", "not shared room",
                                       "private room", "entire room"};
 
@@ -307,8 +309,7 @@ static void set_constraint(plan__rng *r, plan__travel_query *q, int kind,
   default: {
     size_t i = pick(r, 2);
     q->transportation = (plan__travel_transport_req)(i + 1);
-    q->transportation_text =
-        xstrdup(i ? "no self-driving" : "no flight", oom);
+    q->transportation_text = xstrdup(i ? "no self-driving" : "no flight", oom);
     break;
   }
   }
@@ -325,8 +326,8 @@ static char *describe(const plan__travel_query *q) {
     plan__buf_printf(&b, "%s", q->dest);
   else
     plan__buf_printf(&b, "%d cities in %s", q->visiting_city_number, q->dest);
-  plan__buf_printf(&b, ", from %s to %s, with a budget of $%.0f.",
-                   q->dates[0], q->dates[q->days - 1], q->budget);
+  plan__buf_printf(&b, ", from %s to %s, with a budget of $%.0f.", q->dates[0],
+                   q->dates[q->days - 1], q->budget);
   if (q->house_rule_text)
     plan__buf_printf(&b, " The accommodation must allow %s.",
                      q->house_rule_text);
@@ -338,7 +339,9 @@ static char *describe(const plan__travel_query *q) {
     plan__buf_puts(&b, " We would like to try ");
     for (size_t k = 0; k < q->n_cuisines; k++)
       plan__buf_printf(&b, "%s%s",
-                       k == 0 ? "" : k + 1 == q->n_cuisines ? " and " : ", ",
+                       k == 0                   ? ""
+                       : k + 1 == q->n_cuisines ? " and "
+                                                : ", ",
                        q->cuisines[k]);
     plan__buf_puts(&b, " cuisine.");
   }
@@ -355,9 +358,9 @@ static bool same_query(const plan__travel_query *a,
                        const plan__travel_query *b) {
   if (strcmp(a->org, b->org) || strcmp(a->dest, b->dest) ||
       a->days != b->days || strcmp(a->dates[0], b->dates[0]) ||
-      a->people_number != b->people_number ||
-      strcmp(a->level, b->level) || a->house_rule != b->house_rule ||
-      a->room_type != b->room_type || a->transportation != b->transportation ||
+      a->people_number != b->people_number || strcmp(a->level, b->level) ||
+      a->house_rule != b->house_rule || a->room_type != b->room_type ||
+      a->transportation != b->transportation ||
       a->n_cuisines != b->n_cuisines || a->budget != b->budget)
     return false;
   for (size_t k = 0; k < a->n_cuisines; k++)

@@ -36,8 +36,8 @@ plan_status plan__tp_load_plans(const char *path, json_t **out,
     pos = end + 1;
     while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r'))
       a++;
-    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' ||
-                     text[b - 1] == '\r'))
+    while (b > a &&
+           (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
       b--;
     if (a == b)
       continue;
@@ -46,8 +46,7 @@ plan_status plan__tp_load_plans(const char *path, json_t **out,
     json_t *j = plan__json_parse(text + a, b - a, path, &e);
     if (!j) {
       st = e.code ? e.code : PLAN_EPARSE;
-      plan__error_set(err, st, line, e.column, "%s:%d: %s", path, line,
-                      e.text);
+      plan__error_set(err, st, line, e.column, "%s:%d: %s", path, line, e.text);
       goto fail;
     }
     if (!json_is_object(j)) {
@@ -148,8 +147,7 @@ plan_status plan__tp_evaluate(plan__travel_db *db, const json_t *refs,
   if (st == PLAN_OK && split &&
       !plan__travel_metrics_use_split(&out->metrics, split))
     st = plan__error_set(err, PLAN_EINVAL, 0, 0,
-                         "unknown split '%s' (train, validation, test)",
-                         split);
+                         "unknown split '%s' (train, validation, test)", split);
   if (st != PLAN_OK) {
     plan__tp_report_free(out);
     return st;
@@ -205,15 +203,15 @@ plan_status plan__tp_format_table(const plan__tp_report *r, plan__buf *b) {
   plan__buf_printf(b, "Constraints (pass / fail; unlisted: not requested or "
                       "not evaluated):\n");
   for (int c = 0; c < PLAN__TRAVEL_N_CHECKS; c++)
-    plan__buf_printf(b, "  %-9s %-26s %5zu / %zu\n",
-                     plan__travel_check_is_hard((plan__travel_check)c)
-                         ? "hard"
-                         : "common",
-                     plan__travel_check_paper_name((plan__travel_check)c),
-                     r->metrics.check_true[c], r->metrics.check_false[c]);
+    plan__buf_printf(
+        b, "  %-9s %-26s %5zu / %zu\n",
+        plan__travel_check_is_hard((plan__travel_check)c) ? "hard" : "common",
+        plan__travel_check_paper_name((plan__travel_check)c),
+        r->metrics.check_true[c], r->metrics.check_false[c]);
   if (r->missing)
-    plan__buf_printf(b, "  (%zu queries had no submission line: counted as "
-                        "not delivered)\n",
+    plan__buf_printf(b,
+                     "  (%zu queries had no submission line: counted as "
+                     "not delivered)\n",
                      r->missing);
   return b->status;
 }
@@ -234,27 +232,26 @@ json_t *plan__tp_report_json(const plan__tp_report *r, bool include_details) {
     rc |= !pair || json_object_set_new(counts, rate_names[i].key, pair);
   }
   for (int c = 0; !rc && c < PLAN__TRAVEL_N_CHECKS; c++) {
-    json_t *pair = json_pack(
-        "{s:I,s:I}", "pass", (json_int_t)r->metrics.check_true[c], "fail",
-        (json_int_t)r->metrics.check_false[c]);
-    rc |= !pair || json_object_set_new(
-                       cons, plan__travel_check_key((plan__travel_check)c),
-                       pair);
+    json_t *pair =
+        json_pack("{s:I,s:I}", "pass", (json_int_t)r->metrics.check_true[c],
+                  "fail", (json_int_t)r->metrics.check_false[c]);
+    rc |=
+        !pair || json_object_set_new(
+                     cons, plan__travel_check_key((plan__travel_check)c), pair);
   }
   if (!rc) {
-    rc |= json_object_set_new(o, "mode",
-                              json_string(plan__travel_eval_mode_name(r->mode)));
+    rc |= json_object_set_new(
+        o, "mode", json_string(plan__travel_eval_mode_name(r->mode)));
     rc |= json_object_set_new(o, "queries",
                               json_integer((json_int_t)r->metrics.n));
-    rc |= json_object_set_new(o, "missing",
-                              json_integer((json_int_t)r->missing));
+    rc |=
+        json_object_set_new(o, "missing", json_integer((json_int_t)r->missing));
     rc |= json_object_set(o, "metrics", metrics);
     rc |= json_object_set(o, "counts", counts);
     rc |= json_object_set(o, "constraints", cons);
     if (include_details)
-      rc |= json_object_set_new(o, "details",
-                                r->details ? json_incref(r->details)
-                                           : json_array());
+      rc |= json_object_set_new(
+          o, "details", r->details ? json_incref(r->details) : json_array());
   }
   json_decref(metrics);
   json_decref(counts);

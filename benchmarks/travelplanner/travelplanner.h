@@ -112,7 +112,7 @@ plan_status plan__travel_gen_queries(plan__travel_db *db, size_t n,
 /* The budget upstream's formula gives a query (its org, dest, days, dates,
  * people, level and, for "hard", local constraints), or -1 with *why set
  * when budget_estimation.py would reject the draw. Exposed for tests. */
-double plan__travel_gen_budget(plan__travel_db *db,
-                               const plan__travel_query *q, const char **why);
+double plan__travel_gen_budget(plan__travel_db *db, const plan__travel_query *q,
+                               const char **why);
 
 #endif /* PLAN_BENCHMARKS_TRAVELPLANNER_H */

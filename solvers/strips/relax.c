@@ -37,6 +37,8 @@ struct plan__relax {
   uint32_t *cut;       /* LM-cut: the operators of the current cut */
   uint8_t *status;     /* LM-cut: fact status (ST_*) */
   uint32_t *bstart, *bops; /* LM-cut: operators bucketed by supporter */
+  plan__lmset lms;         /* LM-cut: the landmarks of the last run */
+  bool lm_oom;
   uint32_t *mark_f;    /* fact marks (compared with epoch) */
   uint32_t *mark_f2;
   uint32_t *mark_o;
@@ -45,6 +47,19 @@ struct plan__relax {
   uint64_t *heap;
   size_t heap_n;
   size_t heap_cap;
+  /* A bucket queue for LM-cut's h_max (small integer costs, pops never
+   * decrease): bucket c is a list through bq_next, newest first. */
+  uint32_t *bq_head;
+  size_t bq_cap;
+  struct bq_item {
+    uint32_t fact;
+    uint32_t next;
+  } *bq_items;
+  size_t bq_n;
+  size_t bq_pool;
+  size_t bq_min;
+  size_t bq_max; /* highest bucket touched since the last reset */
+  size_t bq_count;
 };
 
 /* ======================================================================
@@ -223,6 +238,9 @@ void plan__relax_free(plan__relax *r) {
   for (size_t i = 0; i < PLAN_ARRAY_LEN(arrays); i++)
     plan__free(*arrays[i]);
   plan__free(r->status);
+  plan__lmset_free(&r->lms);
+  plan__free(r->bq_head);
+  plan__free(r->bq_items);
   plan__free(r->heap);
   plan__free(r);
 }
@@ -343,11 +361,57 @@ static uint32_t relaxed_plan_cost(plan__relax *r, const uint64_t *state) {
 
 enum { ST_UNREACHED = 0, ST_REACHED, ST_ZONE, ST_BEFORE };
 
+static void bq_reset(plan__relax *r) {
+  for (size_t c = 0; c <= r->bq_max && c < r->bq_cap; c++)
+    r->bq_head[c] = NONE;
+  r->bq_n = 0;
+  r->bq_min = 0;
+  r->bq_max = 0;
+  r->bq_count = 0;
+}
+
+static bool bq_push(plan__relax *r, uint32_t cost, uint32_t f) {
+  if (cost >= r->bq_cap) {
+    size_t old = r->bq_cap;
+    if (cost >= (1u << 24) ||
+        plan__grow((void **)&r->bq_head, &r->bq_cap, (size_t)cost + 1,
+                   sizeof *r->bq_head))
+      return false;
+    for (size_t c = old; c < r->bq_cap; c++)
+      r->bq_head[c] = NONE;
+  }
+  if (r->bq_n == r->bq_pool &&
+      plan__grow((void **)&r->bq_items, &r->bq_pool, r->bq_n + 1,
+                 sizeof *r->bq_items))
+    return false;
+  uint32_t e = (uint32_t)r->bq_n++;
+  r->bq_items[e].fact = f;
+  r->bq_items[e].next = r->bq_head[cost];
+  r->bq_head[cost] = e;
+  if (r->bq_count == 0 || cost < r->bq_min)
+    r->bq_min = cost;
+  if (cost > r->bq_max)
+    r->bq_max = cost;
+  r->bq_count++;
+  return true;
+}
+
+/* Pops a (cost, fact) with the lowest cost; the queue must not be empty. */
+static uint32_t bq_pop(plan__relax *r, uint32_t *cost) {
+  while (r->bq_head[r->bq_min] == NONE)
+    r->bq_min++;
+  uint32_t e = r->bq_head[r->bq_min];
+  r->bq_head[r->bq_min] = r->bq_items[e].next;
+  r->bq_count--;
+  *cost = (uint32_t)r->bq_min;
+  return r->bq_items[e].fact;
+}
+
 static bool lm_enqueue(plan__relax *r, uint32_t f, uint32_t cost) {
   if (cost >= r->cost[f])
     return true;
   r->cost[f] = cost;
-  return heap_push(r, cost, f);
+  return bq_push(r, cost, f);
 }
 
 /* Full h_max from state with costs r->cur; sets supporters. */
@@ -361,16 +425,15 @@ static bool lm_first(plan__relax *r, const uint64_t *state) {
     r->pcf[o] = NONE;
     r->val[o] = INF;
   }
-  r->heap_n = 0;
+  bq_reset(r);
   for (uint32_t f = 0; f < r->f_init; f++)
     if (plan__pddl_state_has(state, f) && !lm_enqueue(r, f, 0))
       return false;
   if (!lm_enqueue(r, r->f_init, 0))
     return false;
-  while (r->heap_n) {
-    uint64_t k = heap_pop(r);
-    uint32_t c = (uint32_t)(k >> 32);
-    uint32_t f = (uint32_t)k;
+  while (r->bq_count) {
+    uint32_t c;
+    uint32_t f = bq_pop(r, &c);
     if (c > r->cost[f] || r->status[f] != ST_UNREACHED)
       continue;
     r->status[f] = ST_REACHED;
@@ -391,7 +454,7 @@ static bool lm_first(plan__relax *r, const uint64_t *state) {
 
 /* Repairs h_max after the costs of the cut operators fell. */
 static bool lm_incremental(plan__relax *r, uint32_t n_cut) {
-  r->heap_n = 0;
+  bq_reset(r);
   for (uint32_t k = 0; k < n_cut; k++) {
     uint32_t o = r->cut[k];
     uint32_t nc = sat_add(r->val[o], r->cur[o]);
@@ -399,10 +462,9 @@ static bool lm_incremental(plan__relax *r, uint32_t n_cut) {
       if (!lm_enqueue(r, r->add[i], nc))
         return false;
   }
-  while (r->heap_n) {
-    uint64_t k = heap_pop(r);
-    uint32_t c = (uint32_t)(k >> 32);
-    uint32_t f = (uint32_t)k;
+  while (r->bq_count) {
+    uint32_t c;
+    uint32_t f = bq_pop(r, &c);
     if (c > r->cost[f])
       continue;
     for (uint32_t u = r->use_start[f]; u < r->use_start[f + 1]; u++) {
@@ -428,15 +490,36 @@ static bool lm_incremental(plan__relax *r, uint32_t n_cut) {
   return true;
 }
 
-static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
-  memcpy(r->cur, r->base_cost, r->no * sizeof *r->cur);
+/* Appends one landmark (ops, cost) to the record of the current run. */
+static bool lm_record(plan__relax *r, const uint32_t *ops, uint32_t n,
+                      uint32_t cost) {
+  plan__lmset *l = &r->lms;
+  if (plan__grow((void **)&l->ops, &l->cap_ops, l->n_ops + n,
+                 sizeof *l->ops) ||
+      plan__grow((void **)&l->start, &l->cap, l->n + 2, sizeof *l->start) ||
+      plan__grow((void **)&l->cost, &l->cap_cost, l->n + 1,
+                 sizeof *l->cost))
+    return false;
+  if (l->n == 0)
+    l->start[0] = 0;
+  memcpy(l->ops + l->n_ops, ops, n * sizeof *ops);
+  l->n_ops += n;
+  l->cost[l->n] = cost;
+  l->start[++l->n] = (uint32_t)l->n_ops;
+  return true;
+}
+
+/* LM-cut rounds from the costs in r->cur, which landmarks worth h0 were
+ * already charged to. */
+static uint32_t lmcut_run(plan__relax *r, const uint64_t *state, uint64_t h0,
+                          bool *oom) {
   if (!lm_first(r, state)) {
     *oom = true;
     return INF;
   }
   if (r->cost[r->f_goal] == INF)
     return INF;
-  uint64_t h = 0;
+  uint64_t h = h0;
   uint32_t *stack = r->stack;
   uint32_t *cut = r->cut;
   while (r->cost[r->f_goal] != 0) {
@@ -509,6 +592,10 @@ static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
     h += m;
     for (uint32_t k = 0; k < n_cut; k++)
       r->cur[cut[k]] -= m;
+    if (!lm_record(r, cut, n_cut, m)) {
+      *oom = true;
+      return INF;
+    }
     if (!lm_incremental(r, n_cut)) {
       *oom = true;
       return INF;
@@ -518,6 +605,70 @@ static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
         r->status[f] = ST_REACHED;
   }
   return h >= INF ? INF - 1 : (uint32_t)h;
+}
+
+static uint32_t lmcut(plan__relax *r, const uint64_t *state, bool *oom) {
+  memcpy(r->cur, r->base_cost, r->no * sizeof *r->cur);
+  r->lms.n = 0;
+  r->lms.n_ops = 0;
+  return lmcut_run(r, state, 0, oom);
+}
+
+uint32_t plan__relax_lmcut_from(plan__relax *r, const uint64_t *state,
+                                const plan__lmset *parent, uint32_t action) {
+  memcpy(r->cur, r->base_cost, r->no * sizeof *r->cur);
+  r->lms.n = 0;
+  r->lms.n_ops = 0;
+  uint64_t h0 = 0;
+  for (size_t k = 0; k < parent->n; k++) {
+    const uint32_t *ops = parent->ops + parent->start[k];
+    uint32_t n = parent->start[k + 1] - parent->start[k];
+    bool hit = false;
+    for (uint32_t i = 0; i < n && !hit; i++)
+      hit = ops[i] == action;
+    if (hit)
+      continue;
+    uint32_t m = parent->cost[k];
+    for (uint32_t i = 0; i < n; i++)
+      r->cur[ops[i]] -= m;
+    h0 += m;
+    if (!lm_record(r, ops, n, m))
+      return INF;
+  }
+  bool oom = false;
+  return lmcut_run(r, state, h0, &oom);
+}
+
+plan_status plan__relax_lmset_copy(const plan__relax *r, plan__lmset *out) {
+  const plan__lmset *l = &r->lms;
+  out->n = 0;
+  out->n_ops = 0;
+  if (plan__grow((void **)&out->ops, &out->cap_ops, l->n_ops + 1,
+                 sizeof *out->ops) ||
+      plan__grow((void **)&out->start, &out->cap, l->n + 2,
+                 sizeof *out->start) ||
+      plan__grow((void **)&out->cost, &out->cap_cost, l->n + 1,
+                 sizeof *out->cost))
+    return PLAN_ENOMEM;
+  if (l->n_ops)
+    memcpy(out->ops, l->ops, l->n_ops * sizeof *out->ops);
+  out->start[0] = 0;
+  if (l->n) {
+    memcpy(out->start, l->start, (l->n + 1) * sizeof *out->start);
+    memcpy(out->cost, l->cost, l->n * sizeof *out->cost);
+  }
+  out->n = l->n;
+  out->n_ops = l->n_ops;
+  return PLAN_OK;
+}
+
+void plan__lmset_free(plan__lmset *l) {
+  if (!l)
+    return;
+  plan__free(l->ops);
+  plan__free(l->start);
+  plan__free(l->cost);
+  memset(l, 0, sizeof *l);
 }
 
 uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
@@ -549,3 +700,7 @@ uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
 }
 
 const uint32_t *plan__relax_residual(const plan__relax *r) { return r->cur; }
+
+bool plan__relax_preferred(const plan__relax *r, uint32_t action) {
+  return action < r->no - 1 && r->mark_o[action] == r->epoch;
+}

@@ -7,7 +7,7 @@
  * growable array addressed by uint32 ids, the closed list is an
  * open-addressing table of node ids keyed by the state hash with a full
  * comparison of the bitsets (so two states never merge by accident), and
- * the open list is a binary heap of (primary, secondary, id) keys.
+ * the open lists are binary heaps of (primary, secondary, id) keys.
  */
 #include <string.h>
 
@@ -17,6 +17,7 @@
 #define DEFAULT_MAX_NODES 2000000u
 #define DEFAULT_MAX_BYTES ((size_t)1 << 30)
 #define NO_NODE UINT32_MAX
+#define LM_CACHE 8
 
 void plan__strips_options_init(plan__strips_options *o, unsigned version) {
   memset(o, 0, sizeof *o);
@@ -87,6 +88,13 @@ typedef struct entry {
   uint32_t g;
 } entry;
 
+/* A binary min-heap of entries. */
+typedef struct olist {
+  entry *a;
+  size_t n;
+  size_t cap;
+} olist;
+
 typedef struct search {
   const plan__pddl_task *task;
   plan__strips_options opts;
@@ -98,15 +106,22 @@ typedef struct search {
   size_t cap_nodes;
   uint32_t *table; /* node ids; NO_NODE: empty */
   size_t table_cap;
-  entry *heap;
-  size_t heap_n;
-  size_t heap_cap;
+  olist open;
+  olist pref;        /* GBFS: successors through preferred operators */
   plan__sss *sss;    /* NULL: no pruning */
   uint32_t *succ;    /* the actions to expand in one state */
+  bool *succ_pref;   /* GBFS: whether succ[k] is preferred */
   uint64_t *scratch; /* one state */
   uint64_t t0;
-  uint32_t last_eval; /* node of the last LM-cut evaluation */
+  uint32_t last_eval; /* node of the last evaluation */
   uint32_t last_h;    /* its value */
+  /* A* with LM-cut: the landmarks of the last few expanded nodes, for the
+   * incremental LM-cut of their children (plan__relax_lmcut_from). */
+  struct {
+    uint32_t id;
+    plan__lmset set;
+  } lmc[LM_CACHE];
+  unsigned lmc_next;
 } search;
 
 static bool entry_less(const entry *a, const entry *b) {
@@ -117,47 +132,47 @@ static bool entry_less(const entry *a, const entry *b) {
   return a->id < b->id;
 }
 
-static bool open_push(search *s, entry e) {
-  if (s->heap_n == s->heap_cap &&
-      plan__grow((void **)&s->heap, &s->heap_cap, s->heap_n + 1,
-                 sizeof *s->heap))
+static bool open_push(olist *h, entry e) {
+  if (h->n == h->cap &&
+      plan__grow((void **)&h->a, &h->cap, h->n + 1, sizeof *h->a))
     return false;
-  size_t i = s->heap_n++;
+  size_t i = h->n++;
   while (i > 0) {
     size_t p = (i - 1) / 2;
-    if (!entry_less(&e, &s->heap[p]))
+    if (!entry_less(&e, &h->a[p]))
       break;
-    s->heap[i] = s->heap[p];
+    h->a[i] = h->a[p];
     i = p;
   }
-  s->heap[i] = e;
+  h->a[i] = e;
   return true;
 }
 
-static entry open_pop(search *s) {
-  entry top = s->heap[0];
-  entry last = s->heap[--s->heap_n];
-  size_t n = s->heap_n;
+static entry open_pop(olist *h) {
+  entry top = h->a[0];
+  entry last = h->a[--h->n];
+  size_t n = h->n;
   size_t i = 0;
   for (;;) {
     size_t c = 2 * i + 1;
     if (c >= n)
       break;
-    if (c + 1 < n && entry_less(&s->heap[c + 1], &s->heap[c]))
+    if (c + 1 < n && entry_less(&h->a[c + 1], &h->a[c]))
       c++;
-    if (!entry_less(&s->heap[c], &last))
+    if (!entry_less(&h->a[c], &last))
       break;
-    s->heap[i] = s->heap[c];
+    h->a[i] = h->a[c];
     i = c;
   }
   if (n)
-    s->heap[i] = last;
+    h->a[i] = last;
   return top;
 }
 
 static size_t bytes_in_use(const search *s) {
   return s->states.used + s->cap_nodes * sizeof *s->nodes +
-         s->table_cap * sizeof *s->table + s->heap_cap * sizeof *s->heap;
+         s->table_cap * sizeof *s->table +
+         (s->open.cap + s->pref.cap) * sizeof(entry);
 }
 
 static bool table_grow(search *s) {
@@ -277,10 +292,37 @@ static bool out_of_time(search *s) {
   return el / 1000000u >= s->opts.time_limit_ms;
 }
 
+static const plan__lmset *lm_find(const search *s, uint32_t id) {
+  for (size_t i = 0; i < LM_CACHE; i++)
+    if (s->lmc[i].id == id)
+      return &s->lmc[i].set;
+  return NULL;
+}
+
+/* Remembers the landmarks of the last evaluation as node id's (round
+ * robin). Without memory the slot is just left empty. */
+static void lm_put(search *s, uint32_t id) {
+  if (lm_find(s, id))
+    return;
+  unsigned k = s->lmc_next++ % LM_CACHE;
+  s->lmc[k].id = plan__relax_lmset_copy(s->relax, &s->lmc[k].set) == PLAN_OK
+                     ? id
+                     : NO_NODE;
+}
+
+/* Evaluates node id; with LM-cut incrementally from its parent's landmarks
+ * when they are at hand. */
 static uint32_t evaluate(search *s, uint32_t id) {
+  const node *n = &s->nodes[id];
   s->out->evaluated++;
   s->last_eval = id;
-  s->last_h = plan__relax_eval(s->relax, s->opts.heuristic, s->nodes[id].state);
+  const plan__lmset *parent = NULL;
+  if (s->opts.heuristic == PLAN__STRIPS_H_LMCUT && n->parent != NO_NODE)
+    parent = lm_find(s, n->parent);
+  if (parent)
+    s->last_h = plan__relax_lmcut_from(s->relax, n->state, parent, n->action);
+  else
+    s->last_h = plan__relax_eval(s->relax, s->opts.heuristic, n->state);
   return s->last_h;
 }
 
@@ -288,16 +330,206 @@ static uint32_t evaluate(search *s, uint32_t id) {
  * The search loop
  * ====================================================================== */
 
+static plan_status time_check(search *s) {
+  if ((s->out->expanded & 15) == 0 && out_of_time(s)) {
+    plan__fmt(s->out->message, sizeof s->out->message,
+              "time limit of %llu ms reached",
+              (unsigned long long)s->opts.time_limit_ms);
+    return PLAN_EBUDGET;
+  }
+  return PLAN_OK;
+}
+
+static void note_peak(search *s) {
+  size_t used = bytes_in_use(s);
+  if (used > s->out->peak_bytes)
+    s->out->peak_bytes = used;
+}
+
+/* The actions to expand in state: a stubborn set's or all applicable. */
+static size_t successors(search *s, const uint64_t *state) {
+  if (s->sss)
+    return plan__sss_expand(s->sss, state, s->succ);
+  return plan__pddl_applicable_actions(s->task, state, s->succ,
+                                       s->task->n_actions);
+}
+
+static plan_status unsolvable(search *s) {
+  plan__fmt(s->out->message, sizeof s->out->message,
+            "unsolvable: all %llu reachable states explored",
+            (unsigned long long)s->out->stored);
+  return PLAN_ENOTFOUND;
+}
+
 /* A* evaluates lazily: a new node enters the open list with the bound
  * max(h(parent) - cost, 0), which is admissible because h(parent) <=
  * h*(parent) <= cost + h*(child), and is only evaluated when popped; if
- * its real h raises f it goes back into the list. Nodes that never reach
- * the front are never evaluated. Values are kept as the max of bound and
- * h (pathmax), which stays admissible. GBFS evaluates eagerly. */
+ * its real h raises f it goes back into the list. With LM-cut the bound is
+ * sharper (plan__relax_residual): children through actions outside every
+ * landmark of the parent keep the parent's value, so they wait for the
+ * next f layer without an evaluation. Values are kept as the max of bound
+ * and h (pathmax), which stays admissible. */
+static plan_status run_astar(search *s, uint32_t root) {
+  const plan__pddl_task *task = s->task;
+  plan__strips_result *out = s->out;
+  plan_status st = PLAN_OK;
+  bool lmcut = s->opts.heuristic == PLAN__STRIPS_H_LMCUT;
+  entry e0 = {s->nodes[root].h, s->nodes[root].h, root, 0};
+  if (!open_push(&s->open, e0))
+    return PLAN_ENOMEM;
+  while (s->open.n) {
+    entry e = open_pop(&s->open);
+    node *n = &s->nodes[e.id];
+    if (e.g != n->g || n->closed || n->h == PLAN__STRIPS_H_INF)
+      continue;
+    if (plan__pddl_goal_reached(task, n->state))
+      return extract_plan(s, e.id);
+    if (!n->evaluated) {
+      uint32_t h = evaluate(s, e.id);
+      n->evaluated = true;
+      if (h == PLAN__STRIPS_H_INF) {
+        n->h = h;
+        continue;
+      }
+      if (h > n->h) {
+        n->h = h;
+        entry again = {n->g + h, h, e.id, n->g};
+        if (!open_push(&s->open, again))
+          return PLAN_ENOMEM;
+        continue;
+      }
+    }
+    n->closed = true;
+    out->expanded++;
+    if ((st = time_check(s)))
+      return st;
+    uint32_t parent = e.id;
+    uint32_t g = n->g;
+    uint32_t ph = n->h;
+    const uint64_t *state = n->state;
+    const uint32_t *resid = NULL;
+    uint32_t lm_h = 0;
+    if (lmcut) {
+      if (s->last_eval != e.id && evaluate(s, e.id) == PLAN__STRIPS_H_INF)
+        continue;
+      resid = plan__relax_residual(s->relax);
+      lm_h = s->last_h;
+      lm_put(s, e.id);
+    }
+    size_t n_succ = successors(s, state);
+    for (size_t k = 0; k < n_succ; k++) {
+      uint32_t a = s->succ[k];
+      plan__pddl_apply(task, state, a, s->scratch);
+      out->generated++;
+      uint32_t cost = task->actions[a].cost;
+      uint32_t ng = g + cost;
+      uint32_t bound = ph > cost ? ph - cost : 0;
+      if (resid && lm_h + resid[a] > cost && lm_h + resid[a] - cost > bound)
+        bound = lm_h + resid[a] - cost;
+      uint32_t id;
+      add_result ar = add_state(s, s->scratch, &id, &st);
+      if (ar == ADD_FAIL)
+        return st;
+      node *c = &s->nodes[id]; /* add_state may move the node array */
+      if (ar == ADD_OLD) {
+        if (ng >= c->g || c->h == PLAN__STRIPS_H_INF)
+          continue;
+        if (c->closed)
+          out->reopened++;
+        c->closed = false;
+        if (bound > c->h)
+          c->h = bound;
+      } else {
+        c->h = bound;
+      }
+      c->g = ng;
+      c->parent = parent;
+      c->action = a;
+      entry ce = {ng + c->h, c->h, id, ng};
+      if (!open_push(&s->open, ce))
+        return PLAN_ENOMEM;
+    }
+    note_peak(s);
+  }
+  return unsolvable(s);
+}
+
+/* Greedy best-first search, eager, ordered by (h, id), with FD's
+ * preferred-operator queue when the heuristic is h_FF: successors through
+ * actions of the parent's relaxed plan also enter a second list, the two
+ * lists take turns, and the preferred list gets 1000 extra turns whenever
+ * h reaches a new minimum. This is what keeps h_FF from drowning in the
+ * plateaus of large Blocksworld tasks. */
+static plan_status run_gbfs(search *s, uint32_t root) {
+  const plan__pddl_task *task = s->task;
+  plan__strips_result *out = s->out;
+  plan_status st = PLAN_OK;
+  bool use_pref = s->opts.heuristic == PLAN__STRIPS_H_FF;
+  int64_t prio[2] = {0, 0}; /* open, pref: the lower one pops next */
+  uint32_t best_h = s->nodes[root].h;
+  entry e0 = {best_h, 0, root, 0};
+  if (!open_push(&s->open, e0))
+    return PLAN_ENOMEM;
+  while (s->open.n || s->pref.n) {
+    bool from_pref = s->pref.n && (!s->open.n || prio[1] < prio[0]);
+    prio[from_pref]++;
+    entry e = open_pop(from_pref ? &s->pref : &s->open);
+    node *n = &s->nodes[e.id];
+    if (n->closed)
+      continue;
+    n->closed = true;
+    out->expanded++;
+    if ((st = time_check(s)))
+      return st;
+    uint32_t parent = e.id;
+    const uint64_t *state = n->state;
+    size_t n_succ = successors(s, state);
+    if (use_pref) {
+      if (s->last_eval != e.id)
+        evaluate(s, e.id);
+      for (size_t k = 0; k < n_succ; k++)
+        s->succ_pref[k] = plan__relax_preferred(s->relax, s->succ[k]);
+    }
+    for (size_t k = 0; k < n_succ; k++) {
+      uint32_t a = s->succ[k];
+      plan__pddl_apply(task, state, a, s->scratch);
+      out->generated++;
+      uint32_t id;
+      add_result ar = add_state(s, s->scratch, &id, &st);
+      if (ar == ADD_FAIL)
+        return st;
+      if (ar == ADD_OLD)
+        continue;
+      node *c = &s->nodes[id];
+      c->g = s->nodes[parent].g + task->actions[a].cost;
+      c->parent = parent;
+      c->action = a;
+      if (plan__pddl_goal_reached(task, c->state))
+        return extract_plan(s, id);
+      uint32_t h = evaluate(s, id);
+      c = &s->nodes[id];
+      c->h = h;
+      c->evaluated = true;
+      if (h == PLAN__STRIPS_H_INF)
+        continue;
+      entry ce = {h, 0, id, c->g};
+      if (!open_push(&s->open, ce))
+        return PLAN_ENOMEM;
+      if (use_pref && s->succ_pref[k] && !open_push(&s->pref, ce))
+        return PLAN_ENOMEM;
+      if (h < best_h) {
+        best_h = h;
+        prio[1] -= 1000;
+      }
+    }
+    note_peak(s);
+  }
+  return unsolvable(s);
+}
+
 static plan_status run(search *s) {
   const plan__pddl_task *task = s->task;
   plan__strips_result *out = s->out;
-  bool astar = s->opts.algo == PLAN__STRIPS_ASTAR;
   plan_status st = PLAN_OK;
   uint32_t id;
   if (add_state(s, task->init, &id, &st) == ADD_FAIL)
@@ -311,110 +543,10 @@ static plan_status run(search *s) {
   }
   s->nodes[id].h = h0;
   s->nodes[id].evaluated = true;
-  if (!astar && plan__pddl_goal_reached(task, task->init))
+  if (plan__pddl_goal_reached(task, task->init))
     return extract_plan(s, id);
-  entry e0 = {h0, astar ? h0 : 0, id, 0};
-  if (!open_push(s, e0))
-    return PLAN_ENOMEM;
-  while (s->heap_n) {
-    entry e = open_pop(s);
-    node *n = &s->nodes[e.id];
-    if (e.g != n->g || n->closed || n->h == PLAN__STRIPS_H_INF)
-      continue;
-    if (astar && plan__pddl_goal_reached(task, n->state))
-      return extract_plan(s, e.id);
-    if (!n->evaluated) {
-      uint32_t h = evaluate(s, e.id);
-      n->evaluated = true;
-      if (h == PLAN__STRIPS_H_INF) {
-        n->h = h;
-        continue;
-      }
-      if (h > n->h) {
-        n->h = h;
-        entry again = {n->g + h, h, e.id, n->g};
-        if (!open_push(s, again))
-          return PLAN_ENOMEM;
-        continue;
-      }
-    }
-    n->closed = true;
-    out->expanded++;
-    if ((out->expanded & 15) == 0 && out_of_time(s)) {
-      plan__fmt(out->message, sizeof out->message,
-                "time limit of %llu ms reached",
-                (unsigned long long)s->opts.time_limit_ms);
-      return PLAN_EBUDGET;
-    }
-    uint32_t parent = e.id;
-    uint32_t g = n->g;
-    uint32_t ph = n->h;
-    const uint64_t *state = n->state;
-    /* With LM-cut, children through actions outside every landmark keep
-     * the parent's full value (see plan__relax_residual). */
-    const uint32_t *resid = NULL;
-    uint32_t lm_h = 0;
-    if (astar && s->opts.heuristic == PLAN__STRIPS_H_LMCUT) {
-      if (s->last_eval != e.id && evaluate(s, e.id) == PLAN__STRIPS_H_INF)
-        continue;
-      resid = plan__relax_residual(s->relax);
-      lm_h = s->last_h;
-    }
-    size_t n_succ =
-        s->sss ? plan__sss_expand(s->sss, state, s->succ)
-               : plan__pddl_applicable_actions(task, state, s->succ,
-                                               task->n_actions);
-    for (size_t k = 0; k < n_succ; k++) {
-      uint32_t a = s->succ[k];
-      plan__pddl_apply(task, state, a, s->scratch);
-      out->generated++;
-      uint32_t cost = task->actions[a].cost;
-      uint32_t ng = g + cost;
-      uint32_t bound = ph > cost ? ph - cost : 0;
-      if (resid && lm_h + resid[a] > cost && lm_h + resid[a] - cost > bound)
-        bound = lm_h + resid[a] - cost;
-      add_result ar = add_state(s, s->scratch, &id, &st);
-      if (ar == ADD_FAIL)
-        return st;
-      /* add_state may move the node array. */
-      node *c = &s->nodes[id];
-      if (ar == ADD_OLD) {
-        if (!astar || ng >= c->g || c->h == PLAN__STRIPS_H_INF)
-          continue;
-        if (c->closed)
-          out->reopened++;
-        c->closed = false;
-        if (bound > c->h)
-          c->h = bound;
-      } else if (astar) {
-        c->h = bound;
-      } else {
-        c->h = evaluate(s, id);
-        c->evaluated = true;
-        if (c->h == PLAN__STRIPS_H_INF)
-          continue;
-      }
-      c->g = ng;
-      c->parent = parent;
-      c->action = a;
-      if (!astar && plan__pddl_goal_reached(task, c->state))
-        return extract_plan(s, id);
-      entry ce;
-      ce.k1 = astar ? ng + c->h : c->h;
-      ce.k2 = astar ? c->h : 0;
-      ce.id = id;
-      ce.g = ng;
-      if (!open_push(s, ce))
-        return PLAN_ENOMEM;
-      size_t used = bytes_in_use(s);
-      if (used > out->peak_bytes)
-        out->peak_bytes = used;
-    }
-  }
-  plan__fmt(out->message, sizeof out->message,
-            "unsolvable: all %llu reachable states explored",
-            (unsigned long long)out->stored);
-  return PLAN_ENOTFOUND;
+  return s->opts.algo == PLAN__STRIPS_ASTAR ? run_astar(s, id)
+                                            : run_gbfs(s, id);
 }
 
 plan_status plan__strips_solve(const plan__pddl_task *task,
@@ -449,6 +581,8 @@ plan_status plan__strips_solve(const plan__pddl_task *task,
     s.opts.max_bytes = DEFAULT_MAX_BYTES;
   s.t0 = s.opts.time_limit_ms ? plan__now_ns(s.opts.clock) : 0;
   s.last_eval = NO_NODE;
+  for (size_t i = 0; i < LM_CACHE; i++)
+    s.lmc[i].id = NO_NODE;
   plan__arena_init(&s.states, 0, s.opts.max_bytes);
   plan_status st = plan__relax_create(task, &s.relax);
   if (!st && !s.opts.no_pruning)
@@ -456,7 +590,8 @@ plan_status plan__strips_solve(const plan__pddl_task *task,
   if (!st) {
     s.scratch = plan__calloc(task->n_words, sizeof *s.scratch);
     s.succ = plan__calloc(task->n_actions + 1, sizeof *s.succ);
-    st = s.scratch && s.succ ? run(&s) : PLAN_ENOMEM;
+    s.succ_pref = plan__calloc(task->n_actions + 1, sizeof *s.succ_pref);
+    st = s.scratch && s.succ && s.succ_pref ? run(&s) : PLAN_ENOMEM;
   }
   size_t used = bytes_in_use(&s);
   if (used > out->peak_bytes)
@@ -471,11 +606,15 @@ plan_status plan__strips_solve(const plan__pddl_task *task,
   }
   plan__free(s.scratch);
   plan__free(s.succ);
+  plan__free(s.succ_pref);
   plan__sss_free(s.sss);
   plan__free(s.nodes);
   plan__free(s.table);
-  plan__free(s.heap);
+  plan__free(s.open.a);
+  plan__free(s.pref.a);
   plan__arena_free(&s.states);
   plan__relax_free(s.relax);
+  for (size_t i = 0; i < LM_CACHE; i++)
+    plan__lmset_free(&s.lmc[i].set);
   return st;
 }

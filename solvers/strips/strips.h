@@ -105,5 +105,33 @@ uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
  * admissible bound: every landmark of s that a is not in is still a
  * landmark of the successor. */
 const uint32_t *plan__relax_residual(const plan__relax *r);
+/* A set of disjunctive action landmarks with costs (LM-cut's cuts):
+ * landmark k is ops[start[k] .. start[k+1]) with cost cost[k]. */
+typedef struct plan__lmset {
+  uint32_t *ops;
+  size_t n_ops;
+  size_t cap_ops;
+  uint32_t *start;
+  uint32_t *cost;
+  size_t n;
+  size_t cap;
+  size_t cap_cost;
+} plan__lmset;
+
+/* Copies the landmarks of the last LM-cut evaluation into *out (reusing
+ * its memory). Release with plan__lmset_free. PLAN_ENOMEM on failure. */
+plan_status plan__relax_lmset_copy(const plan__relax *r, plan__lmset *out);
+void plan__lmset_free(plan__lmset *l);
+/* Incremental LM-cut (Pommerening & Helmert 2013) for the successor state
+ * reached from a parent through action: the parent's landmarks that do
+ * not contain action are still landmarks here, so they are charged first
+ * and LM-cut only looks for new ones in the remaining costs. Admissible;
+ * the value can differ from a fresh LM-cut's. Returns
+ * PLAN__STRIPS_H_INF for a dead end (or on ENOMEM). */
+uint32_t plan__relax_lmcut_from(plan__relax *r, const uint64_t *state,
+                                const plan__lmset *parent, uint32_t action);
+/* After an h_FF evaluation: whether action is in the relaxed plan found
+ * (a "preferred operator" when it is applicable in the state). */
+bool plan__relax_preferred(const plan__relax *r, uint32_t action);
 
 #endif /* PLAN_SOLVERS_STRIPS_H */

@@ -130,7 +130,8 @@ plan_status plan__csv_next(plan__csv *c, bool *eof, plan_error *err) {
         } else if (ch == '\r' || ch == '\n') {
           /* A line end inside quotes is kept as written. */
           st = plan__buf_putc(&c->scratch, ch);
-          if (ch == '\r' && c->pos + 1 < c->len && c->data[c->pos + 1] == '\n') {
+          if (ch == '\r' && c->pos + 1 < c->len &&
+              c->data[c->pos + 1] == '\n') {
             if (st == PLAN_OK)
               st = plan__buf_putc(&c->scratch, '\n');
             c->pos++;
@@ -180,10 +181,9 @@ plan_status plan__csv_next(plan__csv *c, bool *eof, plan_error *err) {
 
 bool plan__csv_is_na(const char *f) {
   static const char *const na[] = {
-      "",     "NA",      "N/A",      "NaN",    "nan",     "NULL",
-      "null", "None",    "#N/A",     "<NA>",   "n/a",     "-nan",
-      "-NaN", "#NA",     "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN",
-      "-1.#QNAN"};
+      "",         "NA",     "N/A",     "NaN",     "nan",     "NULL", "null",
+      "None",     "#N/A",   "<NA>",    "n/a",     "-nan",    "-NaN", "#NA",
+      "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
   if (!f)
     return true;
   for (size_t i = 0; i < PLAN_ARRAY_LEN(na); i++)

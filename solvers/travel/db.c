@@ -24,7 +24,9 @@
  * Hash maps
  * ====================================================================== */
 
-static uint64_t mix64(uint64_t k) { return plan__hash_mix(k + 0x9e3779b97f4a7c15ULL); }
+static uint64_t mix64(uint64_t k) {
+  return plan__hash_mix(k + 0x9e3779b97f4a7c15ULL);
+}
 
 void plan__u64map_free(plan__u64map *m) {
   plan__free(m->keys);
@@ -218,8 +220,7 @@ plan_status plan__travel_db_intern_city(plan__travel_db *db, const char *name,
     return PLAN_ENOMEM;
   if (db->n_cities == db->cap_cities) {
     size_t ncap = db->cap_cities ? db->cap_cities * 2 : 512;
-    plan__travel_city_entry *c =
-        plan__realloc(db->cities, ncap * sizeof *c);
+    plan__travel_city_entry *c = plan__realloc(db->cities, ncap * sizeof *c);
     if (!c)
       return PLAN_ENOMEM;
     db->cities = c;
@@ -295,8 +296,8 @@ plan_status plan__travel_db_set_cities(plan__travel_db *db,
   }
   /* Per-state city lists, in set order. */
   db->state_begin = plan__calloc(u + 1, sizeof *db->state_begin);
-  db->state_cities = plan__calloc(db->n_cities ? db->n_cities : 1,
-                                  sizeof *db->state_cities);
+  db->state_cities =
+      plan__calloc(db->n_cities ? db->n_cities : 1, sizeof *db->state_cities);
   if (!db->state_begin || !db->state_cities)
     return PLAN_ENOMEM;
   size_t *count = db->state_begin + 1;
@@ -344,7 +345,7 @@ fail:
 
 #define APPEND_ROW(arr, n, row)                                                \
   do {                                                                         \
-    if ((n) == 0 || ((n) >= 256 && ((n) & ((n)-1)) == 0)) {                   \
+    if ((n) == 0 || ((n) >= 256 && ((n) & ((n)-1)) == 0)) {                    \
       size_t ncap = (n) ? (n)*2 : 256;                                         \
       void *p = plan__realloc((arr), ncap * sizeof *(arr));                    \
       if (!p)                                                                  \
@@ -362,8 +363,9 @@ fail:
       return PLAN_ENOMEM;                                                      \
   } while (0)
 
-plan_status plan__travel_db_add_accommodation(
-    plan__travel_db *db, const plan__travel_accommodation *row) {
+plan_status
+plan__travel_db_add_accommodation(plan__travel_db *db,
+                                  const plan__travel_accommodation *row) {
   plan__travel_accommodation r = *row;
   COPY_STR(db, r.name);
   COPY_STR(db, r.room_type);
@@ -419,8 +421,8 @@ static bool parse_km(const char *text, double *out) {
   return plan__parse_double(s, out) && isfinite(*out) && *out >= 0;
 }
 
-plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin,
-                                      int dest, const char *duration,
+plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin, int dest,
+                                      const char *duration,
                                       const char *distance) {
   uint64_t key = (uint64_t)(uint32_t)origin << 32 | (uint32_t)dest;
   if (plan__u64map_get(&db->drive_map, key) != UINT32_MAX)
@@ -449,7 +451,7 @@ plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin,
 }
 
 static const char *const cuisine_names[PLAN__TRAVEL_N_CUISINES] = {
-    "Chinese", "American", "Italian", "Mexican",
+    "Chinese", "American",      "Italian", "Mexican",
     "Indian",  "Mediterranean", "French"};
 
 const char *plan__travel_cuisine_name(unsigned i) {
@@ -497,8 +499,8 @@ static plan__travel_room_kind room_kind_of(const char *t) {
 /* Stable counting sort of n rows of size `size` by the int city field at
  * `city_off`; fills the begin/end slices through the accessor offsets. */
 static plan_status sort_by_city(plan__travel_db *db, void *rows, size_t n,
-                                size_t size, size_t city_off,
-                                size_t begin_off, size_t end_off) {
+                                size_t size, size_t city_off, size_t begin_off,
+                                size_t end_off) {
   size_t nc = db->n_cities;
   uint32_t *start = plan__calloc(nc + 1, sizeof *start);
   char *tmp = plan__malloc(n ? n * size : 1);
@@ -541,11 +543,10 @@ plan_status plan__travel_db_finish_rows(plan__travel_db *db) {
   }
   for (size_t i = 0; i < db->n_rest; i++)
     db->rest[i].cuisine_bits = cuisine_bits_of(db->rest[i].cuisines);
-  plan_status st = sort_by_city(
-      db, db->acc, db->n_acc, sizeof *db->acc,
-      offsetof(plan__travel_accommodation, city),
-      offsetof(plan__travel_city_entry, acc_begin),
-      offsetof(plan__travel_city_entry, acc_end));
+  plan_status st = sort_by_city(db, db->acc, db->n_acc, sizeof *db->acc,
+                                offsetof(plan__travel_accommodation, city),
+                                offsetof(plan__travel_city_entry, acc_begin),
+                                offsetof(plan__travel_city_entry, acc_end));
   if (st == PLAN_OK)
     st = sort_by_city(db, db->rest, db->n_rest, sizeof *db->rest,
                       offsetof(plan__travel_restaurant, city),
@@ -572,8 +573,8 @@ static plan_status join(char *buf, size_t size, const char *dir,
                         const char *rel, plan_error *err) {
   int n = snprintf(buf, size, "%s/%s", dir, rel);
   if (n < 0 || (size_t)n >= size)
-    return plan__error_set(err, PLAN_EINVAL, 0, 0, "path too long: %s/%s",
-                           dir, rel);
+    return plan__error_set(err, PLAN_EINVAL, 0, 0, "path too long: %s/%s", dir,
+                           rel);
   return PLAN_OK;
 }
 
@@ -714,9 +715,8 @@ static plan_status table_num(const table *t, size_t j, const char *colname,
   tmp[n] = '\0';
   if (!plan__parse_double(tmp, out) || !isfinite(*out))
     return plan__error_set(err, PLAN_EPARSE, t->csv.record_line, 0,
-                           "%s:%d: column '%s': not a number: '%.40s'",
-                           t->path, t->csv.record_line, colname,
-                           table_field(t, j));
+                           "%s:%d: column '%s': not a number: '%.40s'", t->path,
+                           t->csv.record_line, colname, table_field(t, j));
   return PLAN_OK;
 }
 
@@ -728,9 +728,14 @@ static plan_status city_of(plan__travel_db *db, const table *t, size_t j,
 
 static plan_status load_accommodations(plan__travel_db *db, const char *path,
                                        plan_error *err) {
-  static const char *const cols[] = {
-      "NAME", "room type", "price", "minimum nights", "review rate number",
-      "house_rules", "maximum occupancy", "city"};
+  static const char *const cols[] = {"NAME",
+                                     "room type",
+                                     "price",
+                                     "minimum nights",
+                                     "review rate number",
+                                     "house_rules",
+                                     "maximum occupancy",
+                                     "city"};
   table t;
   plan_status st = table_open(&t, path, cols, PLAN_ARRAY_LEN(cols), err);
   while (st == PLAN_OK) {
@@ -773,8 +778,8 @@ static plan_status load_accommodations(plan__travel_db *db, const char *path,
 
 static plan_status load_restaurants(plan__travel_db *db, const char *path,
                                     plan_error *err) {
-  static const char *const cols[] = {"Name", "City", "Cuisines",
-                                     "Average Cost", "Aggregate Rating"};
+  static const char *const cols[] = {"Name", "City", "Cuisines", "Average Cost",
+                                     "Aggregate Rating"};
   table t;
   plan_status st = table_open(&t, path, cols, PLAN_ARRAY_LEN(cols), err);
   while (st == PLAN_OK) {
@@ -802,8 +807,8 @@ static plan_status load_restaurants(plan__travel_db *db, const char *path,
 
 static plan_status load_attractions(plan__travel_db *db, const char *path,
                                     plan_error *err) {
-  static const char *const cols[] = {"Name",  "Latitude", "Longitude",
-                                     "Address", "Phone",  "Website", "City"};
+  static const char *const cols[] = {
+      "Name", "Latitude", "Longitude", "Address", "Phone", "Website", "City"};
   table t;
   plan_status st = table_open(&t, path, cols, PLAN_ARRAY_LEN(cols), err);
   while (st == PLAN_OK) {
@@ -877,7 +882,7 @@ static bool parse_hhmm(const char *s, int *out) {
 static plan_status load_flights(plan__travel_db *db, const char *path,
                                 plan_error *err) {
   static const char *const cols[] = {
-      "Flight Number", "Price",    "DepTime",        "ArrTime",
+      "Flight Number",     "Price",      "DepTime",        "ArrTime",
       "ActualElapsedTime", "FlightDate", "OriginCityName", "DestCityName",
       "Distance"};
   table t;
@@ -1023,8 +1028,7 @@ plan_status plan__travel_db_load(const char *dir,
     full = true;
     st = load_flights(db, path, err);
   } else {
-    st = join(path, sizeof path, dir, "flights_subset_train_ref_info.csv",
-              err);
+    st = join(path, sizeof path, dir, "flights_subset_train_ref_info.csv", err);
     if (st == PLAN_OK && file_exists(path))
       st = load_flights(db, path, err);
   }
@@ -1035,8 +1039,8 @@ plan_status plan__travel_db_load(const char *dir,
     st = load_known_empty(db, path, err);
   if (st != PLAN_OK)
     goto fail;
-  db->generate = opts->generate_flights == 0 ? !full
-                                             : opts->generate_flights > 0;
+  db->generate =
+      opts->generate_flights == 0 ? !full : opts->generate_flights > 0;
   db->flight_seed = opts->flight_seed;
   st = plan__travel_db_finish_rows(db);
   if (st == PLAN_OK)
@@ -1072,8 +1076,8 @@ const plan__travel_city *plan__travel_db_city(const plan__travel_db *db,
 int plan__travel_db_city_find(const plan__travel_db *db, const char *name) {
   if (!db || !name)
     return -1;
-  uint32_t i = plan__strmap_get(&db->city_map, db->city_names, name,
-                                strlen(name));
+  uint32_t i =
+      plan__strmap_get(&db->city_map, db->city_names, name, strlen(name));
   return i == UINT32_MAX ? -1 : (int)i;
 }
 
@@ -1179,10 +1183,11 @@ const plan__travel_drive *plan__travel_db_drive(const plan__travel_db *db,
 }
 
 /* Python's int() truncates toward zero; km is never negative here. */
-static double trunc_cost(double x) { return floor(x); }
+static double trunc_cost(double x) {
+  return floor(x);
+}
 
-double plan__travel_self_driving_cost(const plan__travel_drive *d,
-                                      int people) {
+double plan__travel_self_driving_cost(const plan__travel_drive *d, int people) {
   if (!d || !d->valid || people < 1)
     return 0;
   int cars = (people + 4) / 5;

@@ -94,12 +94,12 @@ typedef struct plan__travel_city {
 typedef struct plan__travel_accommodation {
   const char *name; /* NAME */
   int city;
-  double price; /* per night per room (unit) */
+  double price;          /* per night per room (unit) */
   const char *room_type; /* "Entire home/apt", "Private room", ... */
   plan__travel_room_kind room;
   double minimum_nights;
-  int maximum_occupancy; /* rooms needed: ceil(people / maximum_occupancy) */
-  double review;         /* review rate number */
+  int maximum_occupancy;   /* rooms needed: ceil(people / maximum_occupancy) */
+  double review;           /* review rate number */
   const char *house_rules; /* "No smoking & No parties" */
   unsigned rules;          /* PLAN__TRAVEL_NO_* bits */
 } plan__travel_accommodation;
@@ -168,8 +168,7 @@ typedef struct plan__travel_db_options {
   uint64_t flight_seed; /* generator seed; 0: the documented default */
 } plan__travel_db_options;
 
-void plan__travel_db_options_init(plan__travel_db_options *o,
-                                  unsigned version);
+void plan__travel_db_options_init(plan__travel_db_options *o, unsigned version);
 
 /* Loads the database folder dir. Files (upstream layout):
  *   background/citySet_with_states.txt   (optional: built-in set if absent)
@@ -272,8 +271,7 @@ const plan__travel_drive *plan__travel_db_drive(const plan__travel_db *db,
 /* Upstream cost formulas (d must be valid):
  *   self-driving: (int)(km * 0.05) per car, ceil(people / 5) cars;
  *   taxi:         (int)km per taxi, ceil(people / 4) taxis. */
-double plan__travel_self_driving_cost(const plan__travel_drive *d,
-                                      int people);
+double plan__travel_self_driving_cost(const plan__travel_drive *d, int people);
 double plan__travel_taxi_cost(const plan__travel_drive *d, int people);
 
 /* ======================================================================
@@ -286,12 +284,11 @@ double plan__travel_taxi_cost(const plan__travel_drive *d, int people);
  * Returns PLAN_OK with *n = 0 when there is none, PLAN_ENOMEM. */
 plan_status plan__travel_db_flights(plan__travel_db *db, int origin, int dest,
                                     const char *date,
-                                    const plan__travel_flight **out,
-                                    size_t *n);
+                                    const plan__travel_flight **out, size_t *n);
 /* The flight with that number (real or generated; the first in file order
  * when real numbers repeat), or NULL. Borrowed, valid until free. */
-const plan__travel_flight *plan__travel_db_flight_by_number(
-    plan__travel_db *db, const char *number);
+const plan__travel_flight *plan__travel_db_flight_by_number(plan__travel_db *db,
+                                                            const char *number);
 
 /* ======================================================================
  * Dates and durations

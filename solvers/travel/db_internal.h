@@ -54,7 +54,8 @@ uint32_t plan__strmap_get(const plan__strmap *m, const char *const *names,
 plan_status plan__strmap_add(plan__strmap *m, const char *const *names,
                              uint32_t index);
 
-/* ---- the handle ----------------------------------------------------------- */
+/* ---- the handle -----------------------------------------------------------
+ */
 
 typedef struct plan__travel_city_entry {
   plan__travel_city pub;
@@ -104,11 +105,11 @@ struct plan__travel_db {
   /* Real flights sorted by (origin, dest, date), file order within. */
   plan__travel_flight *real;
   size_t n_real;
-  plan__u64map real_groups; /* route-day key -> first index; see flights.c */
-  uint32_t *real_group_len; /* per index of a group start: its length */
+  plan__u64map real_groups;  /* route-day key -> first index; see flights.c */
+  uint32_t *real_group_len;  /* per index of a group start: its length */
   const char **real_numbers; /* real_numbers[i] == real[i].number */
   plan__strmap real_number_map; /* -> index of the first row in file order */
-  plan__u64map known_empty; /* route-day keys with no flights */
+  plan__u64map known_empty;     /* route-day keys with no flights */
   bool generate;
   uint64_t flight_seed;
   struct plan__travel_flightgen *gen; /* NULL until first use */
@@ -118,8 +119,7 @@ struct plan__travel_db {
 plan_status plan__travel_db_intern_city(plan__travel_db *db, const char *name,
                                         size_t len, int *id);
 /* Copies s into the string arena; NULL on ENOMEM. */
-const char *plan__travel_db_str(plan__travel_db *db, const char *s,
-                                size_t len);
+const char *plan__travel_db_str(plan__travel_db *db, const char *s, size_t len);
 /* A new empty handle with the built-in city/state set or none. */
 plan_status plan__travel_db_new(plan__travel_db **out, const char *source);
 /* Installs the city/state set from (city, state) pairs: interns the cities
@@ -133,19 +133,21 @@ plan_status plan__travel_db_finish_rows(plan__travel_db *db);
 
 /* Row appenders used by the folder and reference loaders. Strings are
  * copied into the arena. */
-plan_status plan__travel_db_add_accommodation(
-    plan__travel_db *db, const plan__travel_accommodation *row);
+plan_status
+plan__travel_db_add_accommodation(plan__travel_db *db,
+                                  const plan__travel_accommodation *row);
 plan_status plan__travel_db_add_restaurant(plan__travel_db *db,
                                            const plan__travel_restaurant *row);
 plan_status plan__travel_db_add_attraction(plan__travel_db *db,
                                            const plan__travel_attraction *row);
 /* Adds a distance-matrix row unless its pair already has one (first row
  * wins). duration/distance are the raw texts (NULL or "" when missing). */
-plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin,
-                                      int dest, const char *duration,
+plan_status plan__travel_db_add_drive(plan__travel_db *db, int origin, int dest,
+                                      const char *duration,
                                       const char *distance);
 
-/* ---- flights (flights.c) --------------------------------------------------- */
+/* ---- flights (flights.c) ---------------------------------------------------
+ */
 
 /* Appends a real flight row (copied). Rows may arrive in any order;
  * plan__travel_db_finish_flights sorts and indexes them. */

@@ -119,35 +119,34 @@ static pv field(const json_t *day, const char *key) {
 static bool truthy_json(const json_t *j) {
   switch (json_typeof(j)) {
   case JSON_NULL:
-  case JSON_FALSE:
-    return false;
-  case JSON_TRUE:
-    return true;
-  case JSON_STRING:
-    return json_string_length(j) > 0;
-  case JSON_INTEGER:
-    return json_integer_value(j) != 0;
-  case JSON_REAL:
-    return json_real_value(j) != 0;
-  case JSON_ARRAY:
-    return json_array_size(j) > 0;
-  case JSON_OBJECT:
-    return json_object_size(j) > 0;
+  case JSON_FALSE: return false;
+  case JSON_TRUE: return true;
+  case JSON_STRING: return json_string_length(j) > 0;
+  case JSON_INTEGER: return json_integer_value(j) != 0;
+  case JSON_REAL: return json_real_value(j) != 0;
+  case JSON_ARRAY: return json_array_size(j) > 0;
+  case JSON_OBJECT: return json_object_size(j) > 0;
   }
   return false;
 }
 
-static bool pv_truthy(pv v) { return v.kind != PV_MISSING && truthy_json(v.j); }
+static bool pv_truthy(pv v) {
+  return v.kind != PV_MISSING && truthy_json(v.j);
+}
 
 static bool pv_is(pv v, const char *s) {
   return v.kind == PV_STR && plan__span_eq_str(v.s, s);
 }
 
 /* `unit[key] and unit[key] != '-'` (the key being present). */
-static bool pv_filled(pv v) { return pv_truthy(v) && !pv_is(v, "-"); }
+static bool pv_filled(pv v) {
+  return pv_truthy(v) && !pv_is(v, "-");
+}
 
 /* `x in ['', '-']` */
-static bool pv_blank(pv v) { return pv_is(v, "") || pv_is(v, "-"); }
+static bool pv_blank(pv v) {
+  return pv_is(v, "") || pv_is(v, "-");
+}
 
 /* Python equality of two present values (strings by bytes). */
 static bool pv_eq(pv a, pv b) {
@@ -192,6 +191,7 @@ typedef struct ev {
   size_t n; /* days evaluated: min(days, len(plan)) */
   plan__travel_verdict *v;
   plan__buf scratch;
+  bool oom; /* an allocation failed */
 } ev;
 
 static const json_t *day_at(const ev *e, size_t i) {
@@ -213,6 +213,12 @@ static plan__travel_verdict_value fail(ev *e, plan__travel_check c,
     va_end(ap);
   }
   return PLAN__TRAVEL_FAIL;
+}
+
+/* An allocation failed: the evaluation ends with PLAN_ENOMEM. */
+static plan__travel_verdict_value oom(ev *e, plan__travel_check c) {
+  e->oom = true;
+  return fail(e, c, "out of memory");
 }
 
 /* Where upstream raises an exception (and eval.py would stop), the check
@@ -238,16 +244,18 @@ static int city_id(const ev *e, plan__span name) {
  * call. */
 static const char *cstr(ev *e, plan__span s) {
   plan__buf_reset(&e->scratch);
-  plan__buf_append(&e->scratch, s.p, s.n);
-  return e->scratch.status == PLAN_OK && e->scratch.data ? e->scratch.data
-                                                         : NULL;
+  plan_status st = plan__buf_append(&e->scratch, s.p, s.n);
+  if (st == PLAN_ENOMEM)
+    e->oom = true;
+  /* A text past the buffer's cap names nothing in the database. */
+  return st == PLAN_OK && e->scratch.data ? e->scratch.data : NULL;
 }
 
 /* ---- official lookups: "name column contains name, city column equals
  * city", the first row in file order ------------------------------------- */
 
 static const plan__travel_restaurant *lookup_restaurant(ev *e, plan__span info,
-                                                     size_t *count) {
+                                                        size_t *count) {
   plan__span name, city;
   if (count)
     *count = 0;
@@ -270,7 +278,8 @@ static const plan__travel_restaurant *lookup_restaurant(ev *e, plan__span info,
   return first;
 }
 
-static const plan__travel_attraction *lookup_attraction(ev *e, plan__span info) {
+static const plan__travel_attraction *lookup_attraction(ev *e,
+                                                        plan__span info) {
   plan__span name, city;
   if (!plan__py_name_city(info, &name, &city)) {
     name = plan__span_of("-");
@@ -401,7 +410,7 @@ static plan__travel_verdict_value off_city_route(ev *e) {
   size_t cap = 2 * e->n;
   plan__span *list = plan__calloc(cap ? cap : 1, sizeof *list);
   if (!list)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t n = 0;
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++) {
@@ -448,7 +457,7 @@ static plan__travel_verdict_value off_restaurants(ev *e) {
   static const char *const meals[] = {"breakfast", "lunch", "dinner"};
   pv *seen = plan__calloc(3 * e->n + 1, sizeof *seen);
   if (!seen)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t n = 0;
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++) {
@@ -471,8 +480,7 @@ static plan__travel_verdict_value off_restaurants(ev *e) {
           r = fail(e, c, "The restaurant in day %zu lunch %.*s is repeated.",
                    i + 1, SP(v.s));
         else
-          r = fail(e, c, "The restaurant in day %zu lunch is repeated.",
-                   i + 1);
+          r = fail(e, c, "The restaurant in day %zu lunch is repeated.", i + 1);
       } else {
         r = fail(e, c, "The restaurant in day %zu %s is repeated.", i + 1,
                  meals[m]);
@@ -523,7 +531,7 @@ static plan__travel_verdict_value off_attractions(ev *e) {
   memset(&s, 0, sizeof s);
   s.list = plan__calloc(total + 1, sizeof *s.list);
   if (!s.list)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++) {
     const json_t *day = day_at(e, i);
@@ -569,7 +577,8 @@ static plan__travel_verdict_value off_accommodation(ev *e) {
     if (v.kind != PV_STR)
       return CRASH(e, c, "accommodation is not a string");
     size_t count = 0;
-    const plan__travel_accommodation *row = lookup_accommodation(e, v.s, &count);
+    const plan__travel_accommodation *row =
+        lookup_accommodation(e, v.s, &count);
     if (count == 1 && (double)run < row->minimum_nights)
       return fail(e, c,
                   "The accommodation %.*s do not obey the minumum nights "
@@ -579,7 +588,12 @@ static plan__travel_verdict_value off_accommodation(ev *e) {
   return PLAN__TRAVEL_PASS;
 }
 
-typedef enum mode_kind { MODE_NONE = 0, MODE_TAXI, MODE_SELF, MODE_FLIGHT } mode_kind;
+typedef enum mode_kind {
+  MODE_NONE = 0,
+  MODE_TAXI,
+  MODE_SELF,
+  MODE_FLIGHT
+} mode_kind;
 
 /* transportation_match: taxi, then self-driving, then flight. */
 static mode_kind match_mode(plan__span t) {
@@ -724,8 +738,8 @@ static plan__travel_verdict_value off_current_city(ev *e) {
       if (v.kind != PV_STR)
         return CRASH(e, c, "a meal is not a string");
       if (!cc_any_in(&cc, v.s))
-        return fail(e, c, "The %s in day %zu is invalid city choice.",
-                    meals[m], i + 1);
+        return fail(e, c, "The %s in day %zu is invalid city choice.", meals[m],
+                    i + 1);
     }
     pv a = field(day, "attraction");
     if (pv_filled(a)) {
@@ -734,8 +748,7 @@ static plan__travel_verdict_value off_current_city(ev *e) {
       cc_attr st = {&cc, false};
       each_piece(e, a.s, true, cc_attr_piece, &st);
       if (st.bad)
-        return fail(e, c,
-                    "The attraction in day %zu is invalid city choice.",
+        return fail(e, c, "The attraction in day %zu is invalid city choice.",
                     i + 1);
     }
     pv acc = field(day, "accommodation");
@@ -821,8 +834,7 @@ static plan__travel_verdict_value off_sandbox(ev *e) {
                       "The flight number in day %zu is invalid in the "
                       "sandbox.",
                       i + 1);
-      } else if (contains_ci(t.s, "self-driving") ||
-                 contains_ci(t.s, "taxi")) {
+      } else if (contains_ci(t.s, "self-driving") || contains_ci(t.s, "taxi")) {
         if (!have) {
           a = plan__span_of("-");
           b = plan__span_of("-");
@@ -897,7 +909,7 @@ static plan__travel_verdict_value off_not_absent(ev *e) {
   /* is_valid_visiting_city_number */
   plan__span *set = plan__calloc(2 * e->n + 1, sizeof *set);
   if (!set)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t n = 0;
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   bool first_ok = true;
@@ -940,12 +952,13 @@ static plan__travel_verdict_value off_not_absent(ev *e) {
   plan__free(set);
   if (r != PLAN__TRAVEL_PASS)
     return r;
-  static const char *const keys[] = {"transportation", "breakfast", "lunch",
-                                     "dinner",         "attraction",
-                                     "accommodation"};
+  static const char *const keys[] = {"transportation", "breakfast",
+                                     "lunch",          "dinner",
+                                     "attraction",     "accommodation"};
   static const char *const missing[] = {
-      "No Transportation Info.", "No Breakfast Info.",  "No Lunch Info.",
-      "No Dinner Info.",         "No Attraction Info.", "No Accommodation Info."};
+      "No Transportation Info.", "No Breakfast Info.",
+      "No Lunch Info.",          "No Dinner Info.",
+      "No Attraction Info.",     "No Accommodation Info."};
   size_t valid = 0;
   for (size_t i = 0; i < e->n; i++) {
     const json_t *day = day_at(e, i);
@@ -959,13 +972,11 @@ static plan__travel_verdict_value off_not_absent(ev *e) {
     bool to_ = contains(cur.s, "to ");
     bool sp_to = contains(cur.s, " to ");
     if ((from_ || to_) && pv_blank(field(day, "transportation")))
-      return fail(e, c, "No transportation in day %zu is not allowed.",
-                  i + 1);
+      return fail(e, c, "No transportation in day %zu is not allowed.", i + 1);
     if (!from_ && !sp_to && pv_blank(field(day, "attraction")))
       return fail(e, c, "No attaction in day %zu is not allowed.", i + 1);
     if (i != (size_t)q->days - 1 && pv_blank(field(day, "accommodation")))
-      return fail(e, c, "No accommodation in day %zu is not allowed.",
-                  i + 1);
+      return fail(e, c, "No accommodation in day %zu is not allowed.", i + 1);
     if ((pv_blank(field(day, "breakfast")) || pv_blank(field(day, "lunch")) ||
          pv_blank(field(day, "dinner"))) &&
         !from_)
@@ -996,7 +1007,7 @@ static plan__travel_verdict_value off_cuisine(ev *e) {
   static const char *const meals[] = {"breakfast", "lunch", "dinner"};
   bool *got = plan__calloc(q->n_cuisines, sizeof *got);
   if (!got)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   for (size_t i = 0; i < e->n; i++) {
     const json_t *day = day_at(e, i);
     for (int m = 0; m < 3; m++) {
@@ -1103,12 +1114,11 @@ static plan__travel_verdict_value off_room_type(ev *e) {
     case PLAN__TRAVEL_ROOMREQ_ENTIRE:
       bad = strcmp(a->room_type, "Entire home/apt") != 0;
       break;
-    case PLAN__TRAVEL_ROOMREQ_NONE:
-      break;
+    case PLAN__TRAVEL_ROOMREQ_NONE: break;
     }
     if (bad)
-      return fail(e, PLAN__TRAVEL_HARD_ROOM_TYPE,
-                  "The room type should be %s.", q->room_type_text);
+      return fail(e, PLAN__TRAVEL_HARD_ROOM_TYPE, "The room type should be %s.",
+                  q->room_type_text);
   }
   return PLAN__TRAVEL_PASS;
 }
@@ -1161,7 +1171,8 @@ static double off_cost(ev *e) {
     }
     pv acc = field(day, "accommodation");
     if (pv_filled(acc) && acc.kind == PV_STR) {
-      const plan__travel_accommodation *a = lookup_accommodation(e, acc.s, NULL);
+      const plan__travel_accommodation *a =
+          lookup_accommodation(e, acc.s, NULL);
       if (a)
         total += a->price * rooms_for(people, a->maximum_occupancy);
     }
@@ -1202,8 +1213,7 @@ static bool strict_pair(plan__span cur, plan__span *a, plan__span *b) {
 }
 
 /* "Name, City": the exact (trimmed) name in that city. */
-static bool strict_name_city(plan__span s, plan__span *name,
-                             plan__span *city) {
+static bool strict_name_city(plan__span s, plan__span *name, plan__span *city) {
   plan__span t = plan__py_strip(s);
   size_t c = t.n;
   while (c > 0 && t.p[c - 1] != ',')
@@ -1221,8 +1231,8 @@ static bool name_eq(const char *row_name, plan__span name) {
   return plan__span_eq(plan__py_strip(plan__span_of(row_name)), name);
 }
 
-static const plan__travel_restaurant *strict_find_restaurant(ev *e, plan__span s,
-                                                        int *city_out) {
+static const plan__travel_restaurant *
+strict_find_restaurant(ev *e, plan__span s, int *city_out) {
   plan__span name, city;
   if (!strict_name_city(s, &name, &city))
     return NULL;
@@ -1237,7 +1247,8 @@ static const plan__travel_restaurant *strict_find_restaurant(ev *e, plan__span s
   return NULL;
 }
 
-static const plan__travel_attraction *strict_find_attraction(ev *e, plan__span s) {
+static const plan__travel_attraction *strict_find_attraction(ev *e,
+                                                             plan__span s) {
   plan__span name, city;
   if (!strict_name_city(s, &name, &city))
     return NULL;
@@ -1249,8 +1260,8 @@ static const plan__travel_attraction *strict_find_attraction(ev *e, plan__span s
   return NULL;
 }
 
-static const plan__travel_accommodation *strict_find_accommodation(ev *e,
-                                                              plan__span s) {
+static const plan__travel_accommodation *
+strict_find_accommodation(ev *e, plan__span s) {
   plan__span name, city;
   if (!strict_name_city(s, &name, &city))
     return NULL;
@@ -1354,7 +1365,7 @@ static plan__travel_verdict_value strict_city_route(ev *e) {
   plan__span here = plan__span_of(q->org);
   plan__span *visited = plan__calloc(e->n + 1, sizeof *visited);
   if (!visited)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t nv = 0;
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++) {
     sday d = strict_day(e, i);
@@ -1369,8 +1380,7 @@ static plan__travel_verdict_value strict_city_route(ev *e) {
         break;
       }
       if (plan__span_eq(d.from, d.to)) {
-        r = fail(e, c, "day %zu travels from %.*s to itself", i + 1,
-                 SP(d.to));
+        r = fail(e, c, "day %zu travels from %.*s to itself", i + 1, SP(d.to));
         break;
       }
       here = d.to;
@@ -1422,7 +1432,7 @@ static plan__travel_verdict_value strict_restaurants(ev *e) {
   static const char *const meals[] = {"breakfast", "lunch", "dinner"};
   rest_key *seen = plan__calloc(3 * e->n + 1, sizeof *seen);
   if (!seen)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t n = 0;
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++) {
@@ -1483,10 +1493,10 @@ static plan__travel_verdict_value strict_attractions(ev *e) {
   s.texts = plan__calloc(total + 1, sizeof *s.texts);
   plan__travel_verdict_value r = PLAN__TRAVEL_PASS;
   if (!s.rows || !s.texts)
-    r = fail(e, c, "out of memory");
+    r = oom(e, c);
   for (size_t i = 0; i < e->n && r == PLAN__TRAVEL_PASS; i++)
-    if (!strict_pieces(e, field(day_at(e, i), "attraction"),
-                       strict_attr_piece, &s))
+    if (!strict_pieces(e, field(day_at(e, i), "attraction"), strict_attr_piece,
+                       &s))
       r = fail(e, c, "The attraction '%.*s' in day %zu is repeated.",
                SP(s.which), i + 1);
   plan__free(s.rows);
@@ -1519,8 +1529,7 @@ static plan__travel_verdict_value strict_accommodation(ev *e) {
       i++;
     }
     if (a && (double)run < a->minimum_nights)
-      return fail(e, c,
-                  "%.*s requires at least %g nights; the plan stays %zu",
+      return fail(e, c, "%.*s requires at least %g nights; the plan stays %zu",
                   SP(t), a->minimum_nights, run);
   }
   return PLAN__TRAVEL_PASS;
@@ -1543,8 +1552,9 @@ static plan__travel_verdict_value strict_transportation(ev *e) {
   }
   if ((seen[MODE_SELF] && seen[MODE_FLIGHT]) ||
       (seen[MODE_TAXI] && seen[MODE_SELF]))
-    return fail(e, c, "The transportation is conflicting (self-driving "
-                      "mixed with flight or taxi).");
+    return fail(e, c,
+                "The transportation is conflicting (self-driving "
+                "mixed with flight or taxi).");
   return PLAN__TRAVEL_PASS;
 }
 
@@ -1582,8 +1592,9 @@ static plan__travel_verdict_value strict_current_city(ev *e) {
     if (sfilled(d.transportation)) {
       plan__span a, b;
       if (!d.travel)
-        return fail(e, c, "day %zu travels but its current_city is not "
-                          "'from A to B'",
+        return fail(e, c,
+                    "day %zu travels but its current_city is not "
+                    "'from A to B'",
                     i + 1);
       if (!plan__py_from_to(d.transportation.s, &a, &b) ||
           !plan__span_eq(strict_city(a), d.from) ||
@@ -1596,21 +1607,23 @@ static plan__travel_verdict_value strict_current_city(ev *e) {
     for (int m = 0; m < 3; m++) {
       pv v = field(d.j, meals[m]);
       if (sfilled(v) && !at_day_city(&d, item_city(v.s)))
-        return fail(e, c, "The %s in day %zu (%.*s) is not in the day's "
-                          "city.",
+        return fail(e, c,
+                    "The %s in day %zu (%.*s) is not in the day's "
+                    "city.",
                     meals[m], i + 1, SP(v.s));
     }
     in_city s = {&d, false, {NULL, 0}};
     strict_pieces(e, d.attraction, strict_cc_piece, &s);
     if (s.bad)
-      return fail(e, c, "The attraction %.*s in day %zu is not in the day's "
-                        "city.",
+      return fail(e, c,
+                  "The attraction %.*s in day %zu is not in the day's "
+                  "city.",
                   SP(s.which), i + 1);
     if (sfilled(d.accommodation)) {
       plan__span want = d.travel ? d.to : d.city;
       if (!plan__span_eq(item_city(d.accommodation.s), want))
-        return fail(e, c, "The accommodation in day %zu is not in %.*s.",
-                    i + 1, SP(want));
+        return fail(e, c, "The accommodation in day %zu is not in %.*s.", i + 1,
+                    SP(want));
     }
   }
   return PLAN__TRAVEL_PASS;
@@ -1704,12 +1717,15 @@ static plan__travel_verdict_value strict_sandbox(ev *e) {
     sb_strict s = {false, {NULL, 0}};
     strict_pieces(e, d.attraction, strict_sb_piece, &s);
     if (s.bad)
-      return fail(e, c, "The attraction %.*s in day %zu is not in the "
-                        "database.",
+      return fail(e, c,
+                  "The attraction %.*s in day %zu is not in the "
+                  "database.",
                   SP(s.which), i + 1);
-    if (sfilled(d.accommodation) && !strict_find_accommodation(e, d.accommodation.s))
-      return fail(e, c, "The accommodation in day %zu is not in the "
-                        "database.",
+    if (sfilled(d.accommodation) &&
+        !strict_find_accommodation(e, d.accommodation.s))
+      return fail(e, c,
+                  "The accommodation in day %zu is not in the "
+                  "database.",
                   i + 1);
   }
   return PLAN__TRAVEL_PASS;
@@ -1734,7 +1750,7 @@ static plan__travel_verdict_value strict_not_absent(ev *e) {
   /* Visited cities (other than org). */
   plan__span *set = plan__calloc(2 * e->n + 1, sizeof *set);
   if (!set)
-    return fail(e, c, "out of memory");
+    return oom(e, c);
   size_t n = 0;
   for (size_t i = 0; i < e->n; i++) {
     sday d = strict_day(e, i);
@@ -1758,9 +1774,9 @@ static plan__travel_verdict_value strict_not_absent(ev *e) {
   if (n != (size_t)q->visiting_city_number)
     return fail(e, c, "The plan visits %zu cities, the query asks for %d.", n,
                 q->visiting_city_number);
-  static const char *const keys[] = {"transportation", "breakfast", "lunch",
-                                     "dinner",         "attraction",
-                                     "accommodation"};
+  static const char *const keys[] = {"transportation", "breakfast",
+                                     "lunch",          "dinner",
+                                     "attraction",     "accommodation"};
   size_t filled = 0;
   for (size_t i = 0; i < e->n; i++) {
     sday d = strict_day(e, i);
@@ -1773,15 +1789,13 @@ static plan__travel_verdict_value strict_not_absent(ev *e) {
     }
     filled += 1; /* current_city */
     if (d.travel && !sfilled(d.transportation))
-      return fail(e, c, "No transportation in day %zu is not allowed.",
-                  i + 1);
+      return fail(e, c, "No transportation in day %zu is not allowed.", i + 1);
     if (!d.travel && !sfilled(d.attraction))
       return fail(e, c, "No attraction in day %zu is not allowed.", i + 1);
     if (i + 1 < (size_t)q->days && !sfilled(d.accommodation))
-      return fail(e, c, "No accommodation in day %zu is not allowed.",
-                  i + 1);
-    if (!d.travel && (!sfilled(d.breakfast) || !sfilled(d.lunch) ||
-                      !sfilled(d.dinner)))
+      return fail(e, c, "No accommodation in day %zu is not allowed.", i + 1);
+    if (!d.travel &&
+        (!sfilled(d.breakfast) || !sfilled(d.lunch) || !sfilled(d.dinner)))
       return fail(e, c, "No meal in day %zu is not allowed.", i + 1);
   }
   if ((double)filled / (double)(6 * q->days) < 0.5)
@@ -1796,7 +1810,7 @@ static plan__travel_verdict_value strict_cuisine(ev *e) {
   static const char *const meals[] = {"breakfast", "lunch", "dinner"};
   bool *got = plan__calloc(q->n_cuisines, sizeof *got);
   if (!got)
-    return fail(e, PLAN__TRAVEL_HARD_CUISINE, "out of memory");
+    return oom(e, PLAN__TRAVEL_HARD_CUISINE);
   int org = plan__travel_db_city_find(e->db, q->org);
   for (size_t i = 0; i < e->n; i++)
     for (int m = 0; m < 3; m++) {
@@ -1878,8 +1892,7 @@ static double strict_cost(ev *e) {
           f = flight_by_span(e, plan__py_strip(num));
         if (f)
           total += f->price * people;
-      } else if ((m == MODE_SELF || m == MODE_TAXI) &&
-                 strict_leg(&d, &a, &b)) {
+      } else if ((m == MODE_SELF || m == MODE_TAXI) && strict_leg(&d, &a, &b)) {
         const plan__travel_drive *dr =
             plan__travel_db_drive(e->db, city_id(e, a), city_id(e, b));
         total += m == MODE_SELF ? plan__travel_self_driving_cost(dr, people)
@@ -1894,8 +1907,9 @@ static double strict_cost(ev *e) {
         total += r->cost * people;
     }
     const plan__travel_accommodation *a =
-        sfilled(d.accommodation) ? strict_find_accommodation(e, d.accommodation.s)
-                                 : NULL;
+        sfilled(d.accommodation)
+            ? strict_find_accommodation(e, d.accommodation.s)
+            : NULL;
     if (a)
       total += a->price * rooms_for(people, a->maximum_occupancy);
   }
@@ -2013,7 +2027,12 @@ plan_status plan__travel_eval_plan(plan__travel_db *db,
                    "The total cost %.0f exceeds the budget %.0f.",
                    out->total_cost, q->budget);
   }
+  bool failed = e.oom || e.scratch.status == PLAN_ENOMEM;
   plan__buf_free(&e.scratch);
+  if (failed) {
+    memset(out, 0, sizeof *out);
+    return PLAN_ENOMEM;
+  }
   bool cs_ok = true;
   for (int c = 0; c < PLAN__TRAVEL_N_COMMONSENSE; c++)
     if (out->value[c] == PLAN__TRAVEL_FAIL)
@@ -2046,12 +2065,12 @@ json_t *plan__travel_verdict_to_json(const plan__travel_verdict *v) {
       rc |= json_object_set_new(box, check_keys[c], val);
     }
     if (v->message[c][0])
-      rc |= json_object_set_new(msgs, check_keys[c],
-                                json_string(v->message[c]));
+      rc |=
+          json_object_set_new(msgs, check_keys[c], json_string(v->message[c]));
   }
   if (!rc) {
-    rc |= json_object_set_new(o, "mode",
-                              json_string(plan__travel_eval_mode_name(v->mode)));
+    rc |= json_object_set_new(
+        o, "mode", json_string(plan__travel_eval_mode_name(v->mode)));
     rc |= json_object_set_new(o, "delivered", json_boolean(v->delivered));
     rc |= json_object_set_new(o, "total_cost", json_real(v->total_cost));
     rc |= json_object_set(o, "commonsense", cs);
@@ -2133,7 +2152,9 @@ bool plan__travel_metrics_use_split(plan__travel_metrics *m,
   return false;
 }
 
-static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0; }
+static double ratio(size_t a, size_t b) {
+  return b ? (double)a / (double)b : 0;
+}
 
 plan__travel_rates plan__travel_metrics_rates(const plan__travel_metrics *m) {
   plan__travel_rates r;

@@ -39,19 +39,19 @@ bool plan__travel_eval_mode_parse(const char *s, plan__travel_eval_mode *out);
 
 /* The 13 checks, commonsense first, in upstream's evaluation order. */
 typedef enum plan__travel_check {
-  PLAN__TRAVEL_CS_CITY_ROUTE = 0, /* is_reasonable_visiting_city */
-  PLAN__TRAVEL_CS_RESTAURANTS,    /* is_valid_restaurants */
-  PLAN__TRAVEL_CS_ATTRACTIONS,    /* is_valid_attractions */
-  PLAN__TRAVEL_CS_ACCOMMODATION,  /* is_valid_accommodation */
-  PLAN__TRAVEL_CS_TRANSPORTATION, /* is_valid_transportation */
-  PLAN__TRAVEL_CS_CURRENT_CITY,   /* is_valid_information_in_current_city */
-  PLAN__TRAVEL_CS_SANDBOX,        /* is_valid_information_in_sandbox */
-  PLAN__TRAVEL_CS_NOT_ABSENT,     /* is_not_absent */
-  PLAN__TRAVEL_HARD_CUISINE,      /* valid_cuisine */
-  PLAN__TRAVEL_HARD_ROOM_RULE,    /* valid_room_rule */
+  PLAN__TRAVEL_CS_CITY_ROUTE = 0,   /* is_reasonable_visiting_city */
+  PLAN__TRAVEL_CS_RESTAURANTS,      /* is_valid_restaurants */
+  PLAN__TRAVEL_CS_ATTRACTIONS,      /* is_valid_attractions */
+  PLAN__TRAVEL_CS_ACCOMMODATION,    /* is_valid_accommodation */
+  PLAN__TRAVEL_CS_TRANSPORTATION,   /* is_valid_transportation */
+  PLAN__TRAVEL_CS_CURRENT_CITY,     /* is_valid_information_in_current_city */
+  PLAN__TRAVEL_CS_SANDBOX,          /* is_valid_information_in_sandbox */
+  PLAN__TRAVEL_CS_NOT_ABSENT,       /* is_not_absent */
+  PLAN__TRAVEL_HARD_CUISINE,        /* valid_cuisine */
+  PLAN__TRAVEL_HARD_ROOM_RULE,      /* valid_room_rule */
   PLAN__TRAVEL_HARD_TRANSPORTATION, /* valid_transportation */
-  PLAN__TRAVEL_HARD_ROOM_TYPE,    /* valid_room_type */
-  PLAN__TRAVEL_HARD_COST          /* valid_cost */
+  PLAN__TRAVEL_HARD_ROOM_TYPE,      /* valid_room_type */
+  PLAN__TRAVEL_HARD_COST            /* valid_cost */
 } plan__travel_check;
 
 #define PLAN__TRAVEL_N_COMMONSENSE 8
@@ -79,7 +79,7 @@ typedef struct plan__travel_verdict {
   bool hard_evaluated; /* delivered and CS_SANDBOX and CS_NOT_ABSENT pass */
   plan__travel_verdict_value value[PLAN__TRAVEL_N_CHECKS];
   char message[PLAN__TRAVEL_N_CHECKS][200]; /* why it failed; "" if not */
-  double total_cost; /* computed whenever delivered */
+  double total_cost;                        /* computed whenever delivered */
   bool commonsense_pass; /* delivered, hard box present, no CS check FAIL */
   bool hard_pass;        /* hard box present, no hard check FAIL */
   bool final_pass;       /* both */
@@ -115,15 +115,15 @@ json_t *plan__travel_verdict_to_json(const plan__travel_verdict *v);
  * ====================================================================== */
 
 typedef struct plan__travel_metrics {
-  size_t n;           /* queries evaluated */
-  size_t n_total;     /* denominator of the per-query rates (n, or a split) */
+  size_t n;       /* queries evaluated */
+  size_t n_total; /* denominator of the per-query rates (n, or a split) */
   size_t delivered;
-  size_t cs_true;     /* commonsense checks that passed (micro numerator) */
-  size_t cs_total;    /* micro denominator: 8 per query */
-  size_t cs_macro;    /* queries passing every commonsense check */
-  size_t hard_true;   /* hard checks that passed (micro numerator) */
-  size_t hard_total;  /* micro denominator: see plan__travel_metrics_add */
-  size_t hard_macro;  /* queries passing every hard check */
+  size_t cs_true;    /* commonsense checks that passed (micro numerator) */
+  size_t cs_total;   /* micro denominator: 8 per query */
+  size_t cs_macro;   /* queries passing every commonsense check */
+  size_t hard_true;  /* hard checks that passed (micro numerator) */
+  size_t hard_total; /* micro denominator: see plan__travel_metrics_add */
+  size_t hard_macro; /* queries passing every hard check */
   size_t final_pass;
   size_t check_true[PLAN__TRAVEL_N_CHECKS];  /* per check: passed */
   size_t check_false[PLAN__TRAVEL_N_CHECKS]; /* per check: failed */
@@ -141,8 +141,7 @@ void plan__travel_metrics_add(plan__travel_metrics *m,
 /* Overrides the denominators with eval.py's hard-coded ones for a split
  * ("train": 45/360/105, "validation": 180/1440/420, "test": 1000/8000/2290).
  * Returns false for an unknown split name. */
-bool plan__travel_metrics_use_split(plan__travel_metrics *m,
-                                    const char *split);
+bool plan__travel_metrics_use_split(plan__travel_metrics *m, const char *split);
 
 typedef struct plan__travel_rates {
   double delivery;

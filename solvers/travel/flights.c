@@ -32,7 +32,9 @@
  * Dates and durations
  * ====================================================================== */
 
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int days_in_month(int y, int m) {
   static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -87,7 +89,8 @@ int plan__travel_parse_duration(const char *s) {
       p++;
     size_t wl = (size_t)(p - w);
     long unit;
-    if ((wl == 3 && !strncmp(w, "day", 3)) || (wl == 4 && !strncmp(w, "days", 4)))
+    if ((wl == 3 && !strncmp(w, "day", 3)) ||
+        (wl == 4 && !strncmp(w, "days", 4)))
       unit = 1440;
     else if ((wl == 4 && !strncmp(w, "hour", 4)) ||
              (wl == 5 && !strncmp(w, "hours", 5)))
@@ -172,7 +175,8 @@ plan_status plan__travel_db_finish_flights(plan__travel_db *db) {
   }
   for (size_t i = 0; i < n; i++) {
     const plan__travel_flight *f = &db->real[i];
-    items[i].key = rd_key(f->origin, f->dest, plan__travel_date_number(f->date));
+    items[i].key =
+        rd_key(f->origin, f->dest, plan__travel_date_number(f->date));
     items[i].file_index = (uint32_t)i;
   }
   qsort(items, n, sizeof *items, cmp_item);
@@ -231,7 +235,7 @@ struct plan__travel_flightgen {
   size_t cap_entries;
   int *by_set; /* set index -> city id */
   size_t n_set;
-  int march1; /* date number of 2022-03-01 */
+  int march1;               /* date number of 2022-03-01 */
   plan__u64map real_routes; /* (min id << 32 | max id) of real flights */
 };
 
@@ -267,34 +271,87 @@ void plan__travel_db_free_flights(plan__travel_db *db) {
 /* Airports the research notes name as hubs, and medium airports (plus every
  * city with a real flight). Names missing from the city set are ignored. */
 static const char *const hub_cities[] = {
-    "New York",      "Los Angeles", "Chicago",        "Atlanta",
-    "Dallas",        "Denver",      "Houston",        "Phoenix",
-    "Seattle",       "Miami",       "Orlando",        "Las Vegas",
-    "Charlotte",     "Washington",  "Boston",         "San Francisco",
-    "Detroit",       "Minneapolis", "Philadelphia",   "Newark",
-    "Salt Lake City", "Tampa",      "Baltimore",      "San Diego",
-    "Nashville",     "Austin",      "St. Louis",      "Portland",
-    "Kansas City",   "Fort Lauderdale"};
+    "New York",       "Los Angeles",    "Chicago",      "Atlanta",
+    "Dallas",         "Denver",         "Houston",      "Phoenix",
+    "Seattle",        "Miami",          "Orlando",      "Las Vegas",
+    "Charlotte",      "Washington",     "Boston",       "San Francisco",
+    "Detroit",        "Minneapolis",    "Philadelphia", "Newark",
+    "Salt Lake City", "Tampa",          "Baltimore",    "San Diego",
+    "Nashville",      "Austin",         "St. Louis",    "Portland",
+    "Kansas City",    "Fort Lauderdale"};
 
-static const char *const mid_cities[] = {
-    "Albuquerque", "Tucson",      "El Paso",        "Oklahoma City",
-    "Tulsa",       "Omaha",       "Des Moines",     "Cleveland",
-    "Columbus",    "Cincinnati",  "Raleigh",        "Charleston",
-    "Jacksonville", "Fort Myers", "West Palm Beach", "Sarasota",
-    "Savannah",    "Birmingham",  "Little Rock",    "Jackson",
-    "Knoxville",   "Norfolk",     "Hartford",       "Providence",
-    "Albany",      "Rochester",   "Syracuse",       "Burbank",
-    "Ontario",     "Santa Ana",   "Reno",           "Spokane",
-    "Anchorage",   "Honolulu",    "Kahului",        "Kona",
-    "Lihue",       "Fairbanks",   "Juneau",         "San Juan",
-    "Wichita",     "Madison",     "Grand Rapids",   "Myrtle Beach",
-    "Key West",    "Bozeman",     "Billings",       "Sioux Falls",
-    "Colorado Springs", "Harrisburg", "Greenville", "Wilmington",
-    "Pensacola",   "Palm Springs", "Fresno",        "Santa Barbara",
-    "Monterey",    "Eugene",      "San Antonio",    "Sacramento",
-    "San Jose",    "Oakland",     "Indianapolis",   "Pittsburgh",
-    "Richmond",    "Milwaukee",   "Memphis",        "New Orleans",
-    "Louisville",  "Buffalo",     "Boise",          "Long Beach"};
+static const char *const mid_cities[] = {"Albuquerque",
+                                         "Tucson",
+                                         "El Paso",
+                                         "Oklahoma City",
+                                         "Tulsa",
+                                         "Omaha",
+                                         "Des Moines",
+                                         "Cleveland",
+                                         "Columbus",
+                                         "Cincinnati",
+                                         "Raleigh",
+                                         "Charleston",
+                                         "Jacksonville",
+                                         "Fort Myers",
+                                         "West Palm Beach",
+                                         "Sarasota",
+                                         "Savannah",
+                                         "Birmingham",
+                                         "Little Rock",
+                                         "Jackson",
+                                         "Knoxville",
+                                         "Norfolk",
+                                         "Hartford",
+                                         "Providence",
+                                         "Albany",
+                                         "Rochester",
+                                         "Syracuse",
+                                         "Burbank",
+                                         "Ontario",
+                                         "Santa Ana",
+                                         "Reno",
+                                         "Spokane",
+                                         "Anchorage",
+                                         "Honolulu",
+                                         "Kahului",
+                                         "Kona",
+                                         "Lihue",
+                                         "Fairbanks",
+                                         "Juneau",
+                                         "San Juan",
+                                         "Wichita",
+                                         "Madison",
+                                         "Grand Rapids",
+                                         "Myrtle Beach",
+                                         "Key West",
+                                         "Bozeman",
+                                         "Billings",
+                                         "Sioux Falls",
+                                         "Colorado Springs",
+                                         "Harrisburg",
+                                         "Greenville",
+                                         "Wilmington",
+                                         "Pensacola",
+                                         "Palm Springs",
+                                         "Fresno",
+                                         "Santa Barbara",
+                                         "Monterey",
+                                         "Eugene",
+                                         "San Antonio",
+                                         "Sacramento",
+                                         "San Jose",
+                                         "Oakland",
+                                         "Indianapolis",
+                                         "Pittsburgh",
+                                         "Richmond",
+                                         "Milwaukee",
+                                         "Memphis",
+                                         "New Orleans",
+                                         "Louisville",
+                                         "Buffalo",
+                                         "Boise",
+                                         "Long Beach"};
 
 /* Coordinates for cities without attractions, and for cities whose
  * attractions lie far from where the distance matrix puts them (the
@@ -331,42 +388,70 @@ static const struct {
   const char *state;
   int offset;
   bool dst;
-} tz_table[] = {
-    {"Alabama", -6, true},        {"Alaska", -9, true},
-    {"Arizona", -7, false},       {"Arkansas", -6, true},
-    {"California", -8, true},     {"Colorado", -7, true},
-    {"Connecticut", -5, true},    {"Delaware", -5, true},
-    {"District of Columbia", -5, true}, {"Florida", -5, true},
-    {"Georgia", -5, true},        {"Hawaii", -10, false},
-    {"Idaho", -7, true},          {"Illinois", -6, true},
-    {"Indiana", -5, true},        {"Iowa", -6, true},
-    {"Kansas", -6, true},         {"Kentucky", -5, true},
-    {"Louisiana", -6, true},      {"Maine", -5, true},
-    {"Maryland", -5, true},       {"Massachusetts", -5, true},
-    {"Michigan", -5, true},       {"Minnesota", -6, true},
-    {"Mississippi", -6, true},    {"Missouri", -6, true},
-    {"Montana", -7, true},        {"Nebraska", -6, true},
-    {"Nevada", -8, true},         {"New Hampshire", -5, true},
-    {"New Jersey", -5, true},     {"New Mexico", -7, true},
-    {"New York", -5, true},       {"North Carolina", -5, true},
-    {"North Dakota", -6, true},   {"Ohio", -5, true},
-    {"Oklahoma", -6, true},       {"Oregon", -8, true},
-    {"Pennsylvania", -5, true},   {"Rhode Island", -5, true},
-    {"South Carolina", -5, true}, {"South Dakota", -6, true},
-    {"Tennessee", -6, true},      {"Texas", -6, true},
-    {"Utah", -7, true},           {"Vermont", -5, true},
-    {"Virginia", -5, true},       {"Washington", -8, true},
-    {"West Virginia", -5, true},  {"Wisconsin", -6, true},
-    {"Wyoming", -7, true},        {"San Juan", -4, false},
-    {"Ponce", -4, false},         {"Aguadilla", -4, false},
-    {"St. Thomas", -4, false},    {"St. Croix", -4, false},
-    {"Saipan", 10, false},        {"Eastern District", -11, false}};
+} tz_table[] = {{"Alabama", -6, true},
+                {"Alaska", -9, true},
+                {"Arizona", -7, false},
+                {"Arkansas", -6, true},
+                {"California", -8, true},
+                {"Colorado", -7, true},
+                {"Connecticut", -5, true},
+                {"Delaware", -5, true},
+                {"District of Columbia", -5, true},
+                {"Florida", -5, true},
+                {"Georgia", -5, true},
+                {"Hawaii", -10, false},
+                {"Idaho", -7, true},
+                {"Illinois", -6, true},
+                {"Indiana", -5, true},
+                {"Iowa", -6, true},
+                {"Kansas", -6, true},
+                {"Kentucky", -5, true},
+                {"Louisiana", -6, true},
+                {"Maine", -5, true},
+                {"Maryland", -5, true},
+                {"Massachusetts", -5, true},
+                {"Michigan", -5, true},
+                {"Minnesota", -6, true},
+                {"Mississippi", -6, true},
+                {"Missouri", -6, true},
+                {"Montana", -7, true},
+                {"Nebraska", -6, true},
+                {"Nevada", -8, true},
+                {"New Hampshire", -5, true},
+                {"New Jersey", -5, true},
+                {"New Mexico", -7, true},
+                {"New York", -5, true},
+                {"North Carolina", -5, true},
+                {"North Dakota", -6, true},
+                {"Ohio", -5, true},
+                {"Oklahoma", -6, true},
+                {"Oregon", -8, true},
+                {"Pennsylvania", -5, true},
+                {"Rhode Island", -5, true},
+                {"South Carolina", -5, true},
+                {"South Dakota", -6, true},
+                {"Tennessee", -6, true},
+                {"Texas", -6, true},
+                {"Utah", -7, true},
+                {"Vermont", -5, true},
+                {"Virginia", -5, true},
+                {"Washington", -8, true},
+                {"West Virginia", -5, true},
+                {"Wisconsin", -6, true},
+                {"Wyoming", -7, true},
+                {"San Juan", -4, false},
+                {"Ponce", -4, false},
+                {"Aguadilla", -4, false},
+                {"St. Thomas", -4, false},
+                {"St. Croix", -4, false},
+                {"Saipan", 10, false},
+                {"Eastern District", -11, false}};
 
 /* States whose cities lie in two time zones: the zone by longitude (or, in
  * Idaho, latitude), roughly along the real boundaries. */
 static int split_zone(const char *state, double lat, double lon, int min) {
-  static const char *const east_central[] = {"Tennessee", "Kentucky",
-                                             "Florida", "Michigan", "Indiana"};
+  static const char *const east_central[] = {"Tennessee", "Kentucky", "Florida",
+                                             "Michigan", "Indiana"};
   static const char *const central_mountain[] = {
       "Kansas", "Nebraska", "North Dakota", "South Dakota"};
   for (size_t i = 0; i < PLAN_ARRAY_LEN(east_central); i++)
@@ -439,8 +524,8 @@ plan_status plan__travel_db_prepare_generator(plan__travel_db *db) {
         e->dst = tz_table[i].dst;
       }
     if (e->pub.state && e->has_coord)
-      e->utc_offset_min = split_zone(e->pub.state, e->lat, e->lon,
-                                     e->utc_offset_min);
+      e->utc_offset_min =
+          split_zone(e->pub.state, e->lat, e->lon, e->utc_offset_min);
     e->hub_weight = 0.1;
     if (in_list(e->pub.name, mid_cities, PLAN_ARRAY_LEN(mid_cities)))
       e->hub_weight = 0.4;
@@ -515,8 +600,8 @@ static double great_circle_miles(double la1, double lo1, double la2,
 /* Road kilometres from the distance matrix (either direction), or -1. */
 static double road_km(const plan__travel_db *db, int a, int b) {
   for (int pass = 0; pass < 2; pass++) {
-    const plan__travel_drive *d =
-        pass ? plan__travel_db_drive(db, b, a) : plan__travel_db_drive(db, a, b);
+    const plan__travel_drive *d = pass ? plan__travel_db_drive(db, b, a)
+                                       : plan__travel_db_drive(db, a, b);
     if (!d || !d->distance[0])
       continue;
     if (d->valid)
@@ -564,9 +649,8 @@ static int cmp_dep(const void *a, const void *b) {
 
 /* Fills rows[0..*n) for the route-day (a, b, day); *n = 0 when there is
  * no route. rows has room for GEN_MAX_PER_DAY flights. */
-static void generate_route_day(const plan__travel_db *db, int a, int b,
-                               int day, plan__travel_flight *rows,
-                               uint32_t *n) {
+static void generate_route_day(const plan__travel_db *db, int a, int b, int day,
+                               plan__travel_flight *rows, uint32_t *n) {
   const struct plan__travel_flightgen *g = db->gen;
   const plan__travel_city_entry *ca = &db->cities[a];
   const plan__travel_city_entry *cb = &db->cities[b];
@@ -575,17 +659,17 @@ static void generate_route_day(const plan__travel_db *db, int a, int b,
       cb->set_index < 0)
     return;
   double km = road_km(db, a, b);
-  double miles = km > 0 ? km / 1.9
-                        : great_circle_miles(ca->lat, ca->lon, cb->lat,
-                                             cb->lon);
+  double miles = km > 0
+                     ? km / 1.9
+                     : great_circle_miles(ca->lat, ca->lon, cb->lat, cb->lon);
   uint64_t rk = a < b ? (uint64_t)(uint32_t)a << 32 | (uint32_t)b
                       : (uint64_t)(uint32_t)b << 32 | (uint32_t)a;
   bool forced = plan__u64map_get(&g->real_routes, rk) != UINT32_MAX;
   if (!forced && miles < 100)
     return;
   double w = ca->hub_weight * cb->hub_weight;
-  const char *lo = strcmp(ca->pub.name, cb->pub.name) < 0 ? ca->pub.name
-                                                          : cb->pub.name;
+  const char *lo =
+      strcmp(ca->pub.name, cb->pub.name) < 0 ? ca->pub.name : cb->pub.name;
   const char *hi = lo == ca->pub.name ? cb->pub.name : ca->pub.name;
   double u = (double)(hash_names(db->flight_seed, lo, hi, NULL) >> 11) *
              (1.0 / 9007199254740992.0);
@@ -595,8 +679,8 @@ static void generate_route_day(const plan__travel_db *db, int a, int b,
   int dn = g->march1 + day;
   plan__fmt(date, sizeof date, "2022-03-%02d", day + 1);
   plan__rng r;
-  plan__rng_seed(&r, hash_names(db->flight_seed, ca->pub.name, cb->pub.name,
-                                date));
+  plan__rng_seed(&r,
+                 hash_names(db->flight_seed, ca->pub.name, cb->pub.name, date));
   unsigned k = poisson(&r, 1 + 12 * w);
   if (k > GEN_MAX_PER_DAY)
     k = GEN_MAX_PER_DAY;
@@ -628,10 +712,9 @@ static void generate_route_day(const plan__travel_db *db, int a, int b,
     f->distance = rounded_miles;
     f->generated = true;
     plan__fmt(f->date, sizeof f->date, "%s", date);
-    plan__fmt(f->dep_time, sizeof f->dep_time, "%02d:%02d",
-              f->dep_minutes / 60, f->dep_minutes % 60);
-    plan__fmt(f->arr_time, sizeof f->arr_time, "%02d:%02d", arr / 60,
-              arr % 60);
+    plan__fmt(f->dep_time, sizeof f->dep_time, "%02d:%02d", f->dep_minutes / 60,
+              f->dep_minutes % 60);
+    plan__fmt(f->arr_time, sizeof f->arr_time, "%02d:%02d", arr / 60, arr % 60);
     plan__fmt(f->elapsed, sizeof f->elapsed, "%d hours %d minutes",
               f->elapsed_minutes / 60, f->elapsed_minutes % 60);
   }
@@ -712,12 +795,12 @@ plan_status plan__travel_db_flights(plan__travel_db *db, int origin, int dest,
   return gen_lookup(db, origin, dest, day, out, n);
 }
 
-const plan__travel_flight *plan__travel_db_flight_by_number(
-    plan__travel_db *db, const char *number) {
+const plan__travel_flight *
+plan__travel_db_flight_by_number(plan__travel_db *db, const char *number) {
   if (!db || !number)
     return NULL;
-  uint32_t i = plan__strmap_get(&db->real_number_map, db->real_numbers,
-                                number, strlen(number));
+  uint32_t i = plan__strmap_get(&db->real_number_map, db->real_numbers, number,
+                                strlen(number));
   if (i != UINT32_MAX)
     return &db->real[i];
   if (!db->generate || !db->gen || number[0] != 'F' || number[1] == '0')

@@ -17,11 +17,10 @@
  * Names
  * ====================================================================== */
 
-static const char *const rule_names[] = {NULL,       "parties", "smoking",
-                                         "children under 10", "visitors",
-                                         "pets"};
-static const char *const rule_texts[] = {NULL,         "No parties",
-                                         "No smoking", "No children under 10",
+static const char *const rule_names[] = {
+    NULL, "parties", "smoking", "children under 10", "visitors", "pets"};
+static const char *const rule_texts[] = {NULL,          "No parties",
+                                         "No smoking",  "No children under 10",
                                          "No visitors", "No pets"};
 static const unsigned rule_bits[] = {0,
                                      PLAN__TRAVEL_NO_PARTIES,
@@ -29,9 +28,8 @@ static const unsigned rule_bits[] = {0,
                                      PLAN__TRAVEL_NO_CHILDREN,
                                      PLAN__TRAVEL_NO_VISITORS,
                                      PLAN__TRAVEL_NO_PETS};
-static const char *const room_names[] = {NULL, "shared room",
-                                         "not shared room", "private room",
-                                         "entire room"};
+static const char *const room_names[] = {NULL, "shared room", "not shared room",
+                                         "private room", "entire room"};
 static const char *const transport_names[] = {NULL, "no flight",
                                               "no self-driving"};
 
@@ -58,16 +56,11 @@ const char *plan__travel_transport_req_name(plan__travel_transport_req t) {
 
 bool plan__travel_room_ok(plan__travel_room_req r, plan__travel_room_kind k) {
   switch (r) {
-  case PLAN__TRAVEL_ROOMREQ_NONE:
-    return true;
-  case PLAN__TRAVEL_ROOMREQ_SHARED:
-    return k == PLAN__TRAVEL_ROOM_SHARED;
-  case PLAN__TRAVEL_ROOMREQ_NOT_SHARED:
-    return k != PLAN__TRAVEL_ROOM_SHARED;
-  case PLAN__TRAVEL_ROOMREQ_PRIVATE:
-    return k == PLAN__TRAVEL_ROOM_PRIVATE;
-  case PLAN__TRAVEL_ROOMREQ_ENTIRE:
-    return k == PLAN__TRAVEL_ROOM_ENTIRE;
+  case PLAN__TRAVEL_ROOMREQ_NONE: return true;
+  case PLAN__TRAVEL_ROOMREQ_SHARED: return k == PLAN__TRAVEL_ROOM_SHARED;
+  case PLAN__TRAVEL_ROOMREQ_NOT_SHARED: return k != PLAN__TRAVEL_ROOM_SHARED;
+  case PLAN__TRAVEL_ROOMREQ_PRIVATE: return k == PLAN__TRAVEL_ROOM_PRIVATE;
+  case PLAN__TRAVEL_ROOMREQ_ENTIRE: return k == PLAN__TRAVEL_ROOM_ENTIRE;
   }
   return false;
 }
@@ -84,9 +77,8 @@ typedef struct pylit {
 } pylit;
 
 static void py_ws(pylit *p) {
-  while (p->pos < p->len &&
-         (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-          p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
+  while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
+                             p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
     p->pos++;
 }
 
@@ -230,20 +222,14 @@ static json_t *py_parse(const char *s) {
 
 static const char *type_name(const json_t *v) {
   switch (json_typeof(v)) {
-  case JSON_OBJECT:
-    return "an object";
-  case JSON_ARRAY:
-    return "a list";
-  case JSON_STRING:
-    return "a string";
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "a list";
+  case JSON_STRING: return "a string";
   case JSON_INTEGER:
-  case JSON_REAL:
-    return "a number";
+  case JSON_REAL: return "a number";
   case JSON_TRUE:
-  case JSON_FALSE:
-    return "a boolean";
-  case JSON_NULL:
-    return "null";
+  case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
   }
   return "?";
 }
@@ -264,7 +250,8 @@ static bool as_int(const json_t *v, int64_t *out) {
   return false;
 }
 
-#define FIELD_ERR(err, ...) plan__error_set((err), PLAN_EINVAL, 0, 0, __VA_ARGS__)
+#define FIELD_ERR(err, ...)                                                    \
+  plan__error_set((err), PLAN_EINVAL, 0, 0, __VA_ARGS__)
 
 static plan_status get_int(const json_t *obj, const char *key, bool required,
                            int64_t *out, bool *present, plan_error *err) {
@@ -305,8 +292,9 @@ static plan_status get_enum(const json_t *lc, const char *key,
   if (!v || json_is_null(v))
     return PLAN_OK;
   if (!json_is_string(v))
-    return FIELD_ERR(err, "field 'local_constraint.%s': expected a string or "
-                          "null, got %s",
+    return FIELD_ERR(err,
+                     "field 'local_constraint.%s': expected a string or "
+                     "null, got %s",
                      key, type_name(v));
   const char *s = json_string_value(v);
   for (size_t i = 1; i < n; i++)
@@ -325,8 +313,9 @@ static plan_status get_enum(const json_t *lc, const char *key,
       break;
     used += (size_t)w;
   }
-  return FIELD_ERR(err, "field 'local_constraint.%s': unknown value '%.40s' "
-                        "(allowed: %s or null)",
+  return FIELD_ERR(err,
+                   "field 'local_constraint.%s': unknown value '%.40s' "
+                   "(allowed: %s or null)",
                    key, s, allowed);
 }
 
@@ -365,8 +354,7 @@ void plan__travel_queries_free(plan__travel_query **qs, size_t n) {
 }
 
 /* "date": a list of strings, or its Python repr. New reference in *out. */
-static plan_status get_dates(const json_t *obj, json_t **out,
-                             plan_error *err) {
+static plan_status get_dates(const json_t *obj, json_t **out, plan_error *err) {
   *out = NULL;
   const json_t *v = json_object_get(obj, "date");
   if (!v || json_is_null(v))
@@ -382,8 +370,9 @@ static plan_status get_dates(const json_t *obj, json_t **out,
     return PLAN_OK;
   }
   if (!json_is_array(v))
-    return FIELD_ERR(err, "field 'date': expected a list of \"YYYY-MM-DD\" "
-                          "dates, got %s",
+    return FIELD_ERR(err,
+                     "field 'date': expected a list of \"YYYY-MM-DD\" "
+                     "dates, got %s",
                      type_name(v));
   *out = json_incref((json_t *)v);
   return PLAN_OK;
@@ -406,8 +395,9 @@ static plan_status get_local_constraint(const json_t *obj, json_t **out,
   } else if (json_is_object(v)) {
     *out = json_incref((json_t *)v);
   } else {
-    return FIELD_ERR(err, "field 'local_constraint': expected an object, "
-                          "got %s",
+    return FIELD_ERR(err,
+                     "field 'local_constraint': expected an object, "
+                     "got %s",
                      type_name(v));
   }
   static const char *const keys[] = {"house rule", "cuisine", "room type",
@@ -463,8 +453,8 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
   q->days = (int)iv;
   int vcn_default = q->days == 3 ? 1 : q->days == 5 ? 2 : 3;
 
-  if ((st = get_int(obj, "visiting_city_number", false, &iv, &present,
-                    err)) != PLAN_OK)
+  if ((st = get_int(obj, "visiting_city_number", false, &iv, &present, err)) !=
+      PLAN_OK)
     return st;
   q->visiting_city_number = present ? 0 : vcn_default;
   if (present) {
@@ -490,17 +480,20 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
   for (int i = 0; i < q->days; i++) {
     const json_t *d = json_array_get(dates, (size_t)i);
     if (!json_is_string(d))
-      return FIELD_ERR(err, "field 'date': item %d: expected a string "
-                            "\"YYYY-MM-DD\", got %s",
+      return FIELD_ERR(err,
+                       "field 'date': item %d: expected a string "
+                       "\"YYYY-MM-DD\", got %s",
                        i + 1, type_name(d));
     int dn = plan__travel_date_number(json_string_value(d));
     if (dn < 0 || strlen(json_string_value(d)) != json_string_length(d))
-      return FIELD_ERR(err, "field 'date': item %d: '%.20s' is not a valid "
-                            "date \"YYYY-MM-DD\"",
+      return FIELD_ERR(err,
+                       "field 'date': item %d: '%.20s' is not a valid "
+                       "date \"YYYY-MM-DD\"",
                        i + 1, json_string_value(d));
     if (i > 0 && dn != prev + 1)
-      return FIELD_ERR(err, "field 'date': dates must be consecutive days "
-                            "('%s' does not follow '%s')",
+      return FIELD_ERR(err,
+                       "field 'date': dates must be consecutive days "
+                       "('%s' does not follow '%s')",
                        json_string_value(d), q->dates[i - 1]);
     prev = dn;
     q->dates[i] = dup_or_null(json_string_value(d), &oom);
@@ -508,12 +501,12 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
       return PLAN_ENOMEM;
   }
 
-  if ((st = get_int(obj, "people_number", true, &iv, &present, err)) !=
-      PLAN_OK)
+  if ((st = get_int(obj, "people_number", true, &iv, &present, err)) != PLAN_OK)
     return st;
   if (iv < 1 || iv > 1000)
-    return FIELD_ERR(err, "field 'people_number': must be between 1 and "
-                          "1000 (got %lld)",
+    return FIELD_ERR(err,
+                     "field 'people_number': must be between 1 and "
+                     "1000 (got %lld)",
                      (long long)iv);
   q->people_number = (int)iv;
 
@@ -531,13 +524,13 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
   /* local_constraint */
   int e = 0;
   if (lc) {
-    if ((st = get_enum(lc, "house rule", rule_names,
-                       PLAN_ARRAY_LEN(rule_names), &e, &s, err)) != PLAN_OK)
+    if ((st = get_enum(lc, "house rule", rule_names, PLAN_ARRAY_LEN(rule_names),
+                       &e, &s, err)) != PLAN_OK)
       return st;
     q->house_rule = (plan__travel_house_rule)e;
     q->house_rule_text = dup_or_null(s, &oom);
-    if ((st = get_enum(lc, "room type", room_names,
-                       PLAN_ARRAY_LEN(room_names), &e, &s, err)) != PLAN_OK)
+    if ((st = get_enum(lc, "room type", room_names, PLAN_ARRAY_LEN(room_names),
+                       &e, &s, err)) != PLAN_OK)
       return st;
     q->room_type = (plan__travel_room_req)e;
     q->room_type_text = dup_or_null(s, &oom);
@@ -550,8 +543,9 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
     const json_t *c = json_object_get(lc, "cuisine");
     if (c && !json_is_null(c)) {
       if (!json_is_array(c))
-        return FIELD_ERR(err, "field 'local_constraint.cuisine': expected a "
-                              "list of cuisines or null, got %s",
+        return FIELD_ERR(err,
+                         "field 'local_constraint.cuisine': expected a "
+                         "list of cuisines or null, got %s",
                          type_name(c));
       size_t n = json_array_size(c);
       if (n) {
@@ -564,8 +558,9 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
         const json_t *it = json_array_get(c, i);
         if (!json_is_string(it) || !*json_string_value(it) ||
             strlen(json_string_value(it)) != json_string_length(it))
-          return FIELD_ERR(err, "field 'local_constraint.cuisine': item %zu: "
-                                "expected a non-empty string",
+          return FIELD_ERR(err,
+                           "field 'local_constraint.cuisine': item %zu: "
+                           "expected a non-empty string",
                            i + 1);
         q->cuisines[i] = dup_or_null(json_string_value(it), &oom);
         unsigned bit = plan__travel_cuisine_bit(json_string_value(it));
@@ -579,8 +574,9 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
   if ((st = get_str(obj, "level", false, &s, err)) != PLAN_OK)
     return st;
   if (s && strcmp(s, "easy") && strcmp(s, "medium") && strcmp(s, "hard"))
-    return FIELD_ERR(err, "field 'level': must be 'easy', 'medium' or 'hard' "
-                          "(got '%.20s')",
+    return FIELD_ERR(err,
+                     "field 'level': must be 'easy', 'medium' or 'hard' "
+                     "(got '%.20s')",
                      s);
   q->level = dup_or_null(s, &oom);
   if ((st = get_str(obj, "query", false, &s, err)) != PLAN_OK)
@@ -600,20 +596,21 @@ static plan_status fill(plan__travel_query *q, const json_t *obj,
       const plan__travel_city *dc = plan__travel_db_city(db, d);
       if (!dc || !dc->in_city_set) {
         if (plan__travel_db_is_state(db, q->dest))
-          return FIELD_ERR(err, "field 'dest': '%.60s' is a state; a 3-day "
-                                "trip goes to one city",
+          return FIELD_ERR(err,
+                           "field 'dest': '%.60s' is a state; a 3-day "
+                           "trip goes to one city",
                            q->dest);
         return FIELD_ERR(err, "field 'dest': unknown city '%.60s'", q->dest);
       }
       if (d == org)
-        return FIELD_ERR(err, "field 'dest': same as 'org' ('%.60s')",
-                         q->dest);
+        return FIELD_ERR(err, "field 'dest': same as 'org' ('%.60s')", q->dest);
     } else if (!plan__travel_db_is_state(db, q->dest)) {
       int d = plan__travel_db_city_find(db, q->dest);
       const plan__travel_city *dc = plan__travel_db_city(db, d);
       if (dc && dc->in_city_set)
-        return FIELD_ERR(err, "field 'dest': '%.60s' is a city; a %d-day "
-                              "trip goes to a state (e.g. '%s')",
+        return FIELD_ERR(err,
+                         "field 'dest': '%.60s' is a city; a %d-day "
+                         "trip goes to a state (e.g. '%s')",
                          q->dest, q->days, dc->state);
       return FIELD_ERR(err, "field 'dest': unknown state '%.60s'", q->dest);
     } else {
@@ -708,8 +705,8 @@ plan_status plan__travel_queries_load(const char *path,
     size_t b = end;
     while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r'))
       a++;
-    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' ||
-                     text[b - 1] == '\r'))
+    while (b > a &&
+           (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
       b--;
     pos = end + 1;
     if (a == b)
@@ -720,8 +717,7 @@ plan_status plan__travel_queries_load(const char *path,
     json_t *j = plan__json_parse(text + a, b - a, "query", &e);
     if (!j) {
       st = e.code ? e.code : PLAN_EPARSE;
-      plan__error_set(err, st, line, e.column, "%s:%d: %s", path, line,
-                      e.text);
+      plan__error_set(err, st, line, e.column, "%s:%d: %s", path, line, e.text);
       goto fail;
     }
     st = plan__travel_query_from_json(j, db, &q, &e);
@@ -791,12 +787,12 @@ json_t *plan__travel_query_to_json(const plan__travel_query *q) {
     rc |= json_object_set_new(o, "visiting_city_number",
                               json_integer(q->visiting_city_number));
     rc |= json_object_set(o, "date", dates);
-    rc |= json_object_set_new(o, "people_number",
-                              json_integer(q->people_number));
+    rc |=
+        json_object_set_new(o, "people_number", json_integer(q->people_number));
     rc |= json_object_set(o, "local_constraint", lc);
     if (q->budget == floor(q->budget) && fabs(q->budget) < 9e15)
-      rc |= json_object_set_new(o, "budget",
-                                json_integer((json_int_t)q->budget));
+      rc |=
+          json_object_set_new(o, "budget", json_integer((json_int_t)q->budget));
     else
       rc |= json_object_set_new(o, "budget", json_real(q->budget));
     if (q->nl_query)

@@ -57,27 +57,27 @@ typedef enum plan__travel_transport_req {
 } plan__travel_transport_req;
 
 typedef struct plan__travel_query {
-  int64_t idx;       /* "idx" if present, else the 1-based position */
-  char *org;         /* departure city */
-  char *dest;        /* a city (3 days) or a state (5, 7 days) */
-  int days;          /* 3, 5 or 7 */
+  int64_t idx; /* "idx" if present, else the 1-based position */
+  char *org;   /* departure city */
+  char *dest;  /* a city (3 days) or a state (5, 7 days) */
+  int days;    /* 3, 5 or 7 */
   int visiting_city_number;
-  char **dates;      /* days strings "YYYY-MM-DD" */
+  char **dates; /* days strings "YYYY-MM-DD" */
   int people_number;
-  double budget;     /* USD for the whole group */
+  double budget; /* USD for the whole group */
   /* local_constraint: */
   plan__travel_house_rule house_rule;
   char *house_rule_text; /* as given; NULL when none */
   plan__travel_room_req room_type;
-  char *room_type_text;  /* NULL when none */
+  char *room_type_text; /* NULL when none */
   plan__travel_transport_req transportation;
   char *transportation_text; /* NULL when none */
   char **cuisines;           /* as given, in order; NULL when none */
   size_t n_cuisines;
-  unsigned cuisine_bits;     /* PLAN__TRAVEL_CUISINE_* of known names */
-  bool unknown_cuisine;      /* some name is not one of the 7 */
-  char *level;               /* "easy"/"medium"/"hard"; NULL if absent */
-  char *nl_query;            /* the natural-language "query"; NULL */
+  unsigned cuisine_bits; /* PLAN__TRAVEL_CUISINE_* of known names */
+  bool unknown_cuisine;  /* some name is not one of the 7 */
+  char *level;           /* "easy"/"medium"/"hard"; NULL if absent */
+  char *nl_query;        /* the natural-language "query"; NULL */
 } plan__travel_query;
 
 /* The "No ..." text a house rule forbids ("No parties"), NULL for NONE,

@@ -311,8 +311,7 @@ static plan_status add_drive(plan__travel_db *db, const char *rest,
     st = intern(db, b, &d);
   if (st != PLAN_OK)
     return st;
-  return plan__travel_db_add_drive(db, o, d, ok ? dur : NULL,
-                                   ok ? dist : NULL);
+  return plan__travel_db_add_drive(db, o, d, ok ? dur : NULL, ok ? dist : NULL);
 }
 
 static bool starts(const char *s, const char *prefix, const char **rest) {

@@ -60,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(c.n_fields >= 1);
     for (size_t i = 0; i < c.n_fields; i++) {
       const char *f = c.fields[i];
-      check(f >= c.scratch.data && f + c.field_len[i] < c.scratch.data +
-                                                            c.scratch.len + 1);
+      check(f >= c.scratch.data &&
+            f + c.field_len[i] < c.scratch.data + c.scratch.len + 1);
       check(f[c.field_len[i]] == '\0');
       check(strlen(f) == c.field_len[i]);
       (void)plan__csv_is_na(f);

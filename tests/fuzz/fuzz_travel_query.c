@@ -109,8 +109,8 @@ static void judge(const json_t *plan) {
     json_t *j = plan__travel_verdict_to_json(&v);
     check(j != NULL);
     json_decref(j);
-    double c = plan__travel_eval_cost(db, fixed, plan,
-                                      (plan__travel_eval_mode)mode);
+    double c =
+        plan__travel_eval_cost(db, fixed, plan, (plan__travel_eval_mode)mode);
     check(c == v.total_cost || !v.delivered);
   }
 }

@@ -973,7 +973,7 @@ static void test_cli(void) {
   const char *bad4[] = {"--latency-ms", "-5", NULL};
   ASSERT_EQ(mockllm_start(&m, bad4), -1);
   ASSERT_EQ(m.exit_status, 2);
-  const char *bad5[] = {"--brain", "oracle", NULL};
+  const char *bad5[] = {"--brain", "psychic", NULL}; /* unknown brain */
   ASSERT_EQ(mockllm_start(&m, bad5), -1);
   ASSERT_EQ(m.exit_status, 2);
 

@@ -100,8 +100,8 @@ static void test_real_rows(void) {
   ASSERT(r);
   ASSERT_STR_EQ(r->name, "Coco Bambu");
   ASSERT(!plan__travel_db_find_restaurant(db, "Coco Bambu", -1));
-  ASSERT(!plan__travel_db_find_restaurant(db, "Coco Bambu",
-                                          city(db, "Chicago")));
+  ASSERT(
+      !plan__travel_db_find_restaurant(db, "Coco Bambu", city(db, "Chicago")));
   /* An accommodation row with empty house_rules is dropped (dropna). */
   int sp = city(db, "Springfield");
   const plan__travel_accommodation *a;
@@ -167,8 +167,8 @@ static void test_distance_quirks(void) {
   ASSERT_NEAR(plan__travel_self_driving_cost(d, 1), 1, 0);
   ASSERT_NEAR(plan__travel_taxi_cost(d, 1), 31, 0);
   /* No row at all. */
-  ASSERT(!plan__travel_db_drive(db, city(db, "Rockford"),
-                                city(db, "Honolulu")));
+  ASSERT(
+      !plan__travel_db_drive(db, city(db, "Rockford"), city(db, "Honolulu")));
   d = plan__travel_db_drive(db, city(db, "St. Petersburg"),
                             city(db, "Rockford"));
   ASSERT(d && !d->valid);
@@ -213,21 +213,18 @@ static void test_real_flights_kept(void) {
                         "17:04");
   plan__buf_free(&b);
   /* Dallas -> Houston on 2022-03-11: the 33 real flights, file order. */
-  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"),
-                                    city(db, "Houston"), "2022-03-11", &f,
-                                    &n));
+  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"), city(db, "Houston"),
+                                    "2022-03-11", &f, &n));
   ASSERT_EQ(n, 33);
   for (size_t i = 0; i < n; i++)
     ASSERT(!f[i].generated);
   /* Route-days the train reference information reports as empty stay
    * empty. */
-  ASSERT_OK(plan__travel_db_flights(db, city(db, "Abilene"),
-                                    city(db, "Amarillo"), "2022-03-03", &f,
-                                    &n));
+  ASSERT_OK(plan__travel_db_flights(
+      db, city(db, "Abilene"), city(db, "Amarillo"), "2022-03-03", &f, &n));
   ASSERT_EQ(n, 0);
   ASSERT_OK(plan__travel_db_flights(db, city(db, "Atlanta"),
-                                    city(db, "Bemidji"), "2022-03-03", &f,
-                                    &n));
+                                    city(db, "Bemidji"), "2022-03-03", &f, &n));
   ASSERT_EQ(n, 0);
   plan__travel_db_free(db);
 }
@@ -241,9 +238,8 @@ static void test_generated_flights(void) {
   size_t n = 0, m = 0;
   /* Another date of a real route: generated, deterministic. */
   ASSERT_OK(plan__travel_db_flights(db, dal, hou, "2022-03-20", &f, &n));
-  ASSERT_OK(plan__travel_db_flights(db2, city(db2, "Dallas"),
-                                    city(db2, "Houston"), "2022-03-20", &g,
-                                    &m));
+  ASSERT_OK(plan__travel_db_flights(
+      db2, city(db2, "Dallas"), city(db2, "Houston"), "2022-03-20", &g, &m));
   ASSERT(n >= 1 && n <= 33);
   ASSERT_EQ(n, m);
   /* Consistent with the distance matrix: 385 km of road ~ 203 miles. */
@@ -276,9 +272,8 @@ static void test_generated_flights(void) {
   ASSERT(again == f);
   /* Time zones: Denver (UTC-6 in summer time) to Chicago... use New York
    * -> Los Angeles: arrival = dep + elapsed - 3 h. */
-  ASSERT_OK(plan__travel_db_flights(db, city(db, "New York"),
-                                    city(db, "Los Angeles"), "2022-03-20", &f,
-                                    &n));
+  ASSERT_OK(plan__travel_db_flights(
+      db, city(db, "New York"), city(db, "Los Angeles"), "2022-03-20", &f, &n));
   ASSERT(n > 0);
   for (size_t i = 0; i < n; i++)
     ASSERT_EQ(f[i].arr_minutes,
@@ -306,8 +301,8 @@ static void test_generated_flights(void) {
       if (a == b || !plan__travel_db_city(db, (int)a)->in_city_set ||
           !plan__travel_db_city(db, (int)b)->in_city_set)
         continue;
-      ASSERT_OK(plan__travel_db_flights(db, (int)a, (int)b, "2022-03-05", &f,
-                                        &n));
+      ASSERT_OK(
+          plan__travel_db_flights(db, (int)a, (int)b, "2022-03-05", &f, &n));
       pairs++;
       busy += n > 0;
       total += n;
@@ -330,13 +325,11 @@ static void test_generation_options(void) {
   ASSERT_OK(plan__travel_db_load(EMBEDDED, &o, &db, &err));
   const plan__travel_flight *f = NULL;
   size_t n = 9;
-  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"),
-                                    city(db, "Houston"), "2022-03-20", &f,
-                                    &n));
+  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"), city(db, "Houston"),
+                                    "2022-03-20", &f, &n));
   ASSERT_EQ(n, 0);
-  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"),
-                                    city(db, "Houston"), "2022-03-11", &f,
-                                    &n));
+  ASSERT_OK(plan__travel_db_flights(db, city(db, "Dallas"), city(db, "Houston"),
+                                    "2022-03-11", &f, &n));
   ASSERT_EQ(n, 33);
   plan__travel_db_free(db);
   /* Another seed, other flights. */
@@ -347,11 +340,9 @@ static void test_generation_options(void) {
   const plan__travel_flight *g = NULL;
   size_t m = 0;
   ASSERT_OK(plan__travel_db_flights(db, city(db, "New York"),
-                                    city(db, "Chicago"), "2022-03-09", &f,
-                                    &n));
+                                    city(db, "Chicago"), "2022-03-09", &f, &n));
   ASSERT_OK(plan__travel_db_flights(d0, city(d0, "New York"),
-                                    city(d0, "Chicago"), "2022-03-09", &g,
-                                    &m));
+                                    city(d0, "Chicago"), "2022-03-09", &g, &m));
   ASSERT(n > 0 && m > 0);
   ASSERT(n != m || f[0].price != g[0].price ||
          strcmp(f[0].dep_time, g[0].dep_time) != 0);
@@ -522,8 +513,11 @@ static const char *tmpdir(void) {
 
 /* A small valid folder; `over` replaces one file's text. */
 static void make_db(const char *over_rel, const char *over_text) {
-  static const char *const subdirs[] = {"", "accommodations", "restaurants",
-                                        "attractions", "googleDistanceMatrix",
+  static const char *const subdirs[] = {"",
+                                        "accommodations",
+                                        "restaurants",
+                                        "attractions",
+                                        "googleDistanceMatrix",
                                         "background"};
   static const struct {
     const char *rel;
@@ -611,20 +605,20 @@ static void test_malformed_folders(void) {
   const char *hdr = ",NAME,room type,price,minimum nights,review rate number,"
                     "house_rules,maximum occupancy,city\n";
   char text[1024];
-  snprintf(text, sizeof text, "%s0,\"Unclosed,Private room,1,1,1,x,1,A\n",
-           hdr);
+  snprintf(text, sizeof text, "%s0,\"Unclosed,Private room,1,1,1,x,1,A\n", hdr);
   expect_load_error(acc, text, PLAN_EPARSE,
                     "clean_accommodations_2022.csv:2:3: unterminated quoted "
                     "field",
                     2);
-  snprintf(text, sizeof text, "%s0,A,Private room,1,1,1,x,1,A\n"
-                              "1,\"B\"x,Private room,1,1,1,x,1,A\n",
+  snprintf(text, sizeof text,
+           "%s0,A,Private room,1,1,1,x,1,A\n"
+           "1,\"B\"x,Private room,1,1,1,x,1,A\n",
            hdr);
   expect_load_error(acc, text, PLAN_EPARSE,
                     ":3:6: unexpected character after a closing quote", 3);
   snprintf(text, sizeof text, "%s0,A,Private room,1,1,1,x,1\n", hdr);
-  expect_load_error(acc, text, PLAN_EPARSE,
-                    ":2: expected 9 fields, found 8", 2);
+  expect_load_error(acc, text, PLAN_EPARSE, ":2: expected 9 fields, found 8",
+                    2);
   snprintf(text, sizeof text, "%s0,A,Private room,cheap,1,1,x,1,A\n", hdr);
   expect_load_error(acc, text, PLAN_EPARSE,
                     ":2: column 'price': not a number: 'cheap'", 2);
@@ -634,8 +628,9 @@ static void test_malformed_folders(void) {
                     "missing column 'room type'", 1);
   expect_load_error(acc, "", PLAN_EPARSE, "empty file", 0);
   expect_load_error("background/citySet_with_states.txt", "Alpha One\n",
-                    PLAN_EPARSE, "citySet_with_states.txt:1: expected "
-                                 "'City<TAB>State'",
+                    PLAN_EPARSE,
+                    "citySet_with_states.txt:1: expected "
+                    "'City<TAB>State'",
                     1);
   expect_load_error("googleDistanceMatrix/distance.csv",
                     "origin,destination,cost,duration\nA,B,,1 min\n",
@@ -724,8 +719,8 @@ static void expect_from_to(const char *s, const char *a, const char *b) {
   }
   ASSERT(ok);
   if (!plan__span_eq_str(x, a) || !plan__span_eq_str(y, b))
-    fprintf(stderr, "from_to(%s) = [%.*s] [%.*s]\n", s, (int)x.n, x.p,
-            (int)y.n, y.p);
+    fprintf(stderr, "from_to(%s) = [%.*s] [%.*s]\n", s, (int)x.n, x.p, (int)y.n,
+            y.p);
   ASSERT(plan__span_eq_str(x, a));
   ASSERT(plan__span_eq_str(y, b));
 }
@@ -749,8 +744,7 @@ static void test_python_strings(void) {
   /* Results checked against Python's re module. */
   expect_from_to("from St. Petersburg to Rockford", "St. Petersburg",
                  "Rockford");
-  expect_from_to("Flight Number: F1, from A to B, Departure Time: 1", "A",
-                 "B");
+  expect_from_to("Flight Number: F1, from A to B, Departure Time: 1", "A", "B");
   expect_from_to("from Minneapolis to Toledo(Ohio)", "Minneapolis",
                  "Toledo(Ohio)");
   expect_from_to("from A  to  B ,x", "A", "B ");
@@ -763,7 +757,9 @@ static void test_python_strings(void) {
   expect_from_to("from\nA to B", "A", "B");
   expect_from_to("from A\nB to C", NULL, NULL);
   expect_from_to("wherefrom X to Y", "X", "Y");
-  expect_from_to("from \xC2\xA0" "A to B", "A", "B");
+  expect_from_to("from \xC2\xA0"
+                 "A to B",
+                 "A", "B");
   expect_name_city("Coco Bambu, Rockford", "Coco Bambu", "Rockford");
   expect_name_city("Empty 3 bedroom apartment in Bushwick, Brooklyn, Chicago",
                    "Empty 3 bedroom apartment in Bushwick, Brooklyn",

@@ -17,8 +17,8 @@ static plan__travel_db *db_once(void) {
   static plan__travel_db *db;
   if (!db) {
     plan_error err;
-    ASSERT_OK(plan__travel_db_load(PLAN_SOURCE_DIR "/data/travel", NULL, &db,
-                                   &err));
+    ASSERT_OK(
+        plan__travel_db_load(PLAN_SOURCE_DIR "/data/travel", NULL, &db, &err));
   }
   return db;
 }
@@ -213,8 +213,8 @@ static void test_bad_queries(void) {
   bad("{\"org\": \"St. Petersburg\", \"dest\": \"Texas\", \"days\": 3, " D3
       ", \"people_number\": 1, \"budget\": 1}",
       "'Texas' is a state; a 3-day trip goes to one city");
-  bad("{\"org\": \"St. Petersburg\", \"dest\": \"St. Petersburg\", \"days\": 3, "
-      D3 ", \"people_number\": 1, \"budget\": 1}",
+  bad("{\"org\": \"St. Petersburg\", \"dest\": \"St. Petersburg\", \"days\": "
+      "3, " D3 ", \"people_number\": 1, \"budget\": 1}",
       "field 'dest': same as 'org'");
   bad("{\"org\": \"St. Petersburg\", \"dest\": \"Dallas\", \"days\": 5, "
       "\"date\": [\"2022-03-16\", \"2022-03-17\", \"2022-03-18\", "
@@ -259,13 +259,12 @@ static void test_jsonl_errors(void) {
   snprintf(path, sizeof path, "%s/travel_queries_bad.jsonl", PLAN_BINARY_DIR);
   FILE *f = fopen(path, "w");
   ASSERT(f);
-  fprintf(f,
-          "{\"org\": \"St. Petersburg\", \"dest\": \"Rockford\", \"days\": "
-          "3, " D3 ", \"people_number\": 1, \"budget\": 1700}\n"
-          "\n"
-          "   \n"
-          "{\"org\": \"St. Petersburg\", \"dest\": \"Rockford\", \"days\": "
-          "3, " D3 ", \"people_number\": 1, \"budget\": -1}\n");
+  fprintf(f, "{\"org\": \"St. Petersburg\", \"dest\": \"Rockford\", \"days\": "
+             "3, " D3 ", \"people_number\": 1, \"budget\": 1700}\n"
+             "\n"
+             "   \n"
+             "{\"org\": \"St. Petersburg\", \"dest\": \"Rockford\", \"days\": "
+             "3, " D3 ", \"people_number\": 1, \"budget\": -1}\n");
   fclose(f);
   plan__travel_query **qs = NULL;
   size_t n = 7;
@@ -326,8 +325,8 @@ static void test_names(void) {
                               PLAN__TRAVEL_ROOM_ENTIRE));
   ASSERT(!plan__travel_room_ok(PLAN__TRAVEL_ROOMREQ_PRIVATE,
                                PLAN__TRAVEL_ROOM_ENTIRE));
-  ASSERT(plan__travel_room_ok(PLAN__TRAVEL_ROOMREQ_NONE,
-                              PLAN__TRAVEL_ROOM_OTHER));
+  ASSERT(
+      plan__travel_room_ok(PLAN__TRAVEL_ROOMREQ_NONE, PLAN__TRAVEL_ROOM_OTHER));
 }
 
 int main(int argc, char **argv) {

@@ -24,8 +24,8 @@ static void setup(void) {
       plan__travel_db_load(PLAN_SOURCE_DIR "/data/travel", NULL, &db, &err));
   char *text = NULL;
   size_t len = 0;
-  ASSERT_OK(plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len,
-                            &err));
+  ASSERT_OK(
+      plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len, &err));
   char *nl = memchr(text, '\n', len);
   base_query = plan__json_parse(text, (size_t)(nl - text), "train", &err);
   ASSERT(base_query);
@@ -75,13 +75,12 @@ enum { P = PLAN__TRAVEL_PASS, F = PLAN__TRAVEL_FAIL, N = PLAN__TRAVEL_NA };
 
 /* Evaluates plan in both modes and checks check c: official must give
  * want_off, strict want_strict. Prints the messages on a mismatch. */
-static void expect(const char *name, const plan__travel_query *q,
-                   json_t *plan, plan__travel_check c, int want_off,
-                   int want_strict) {
+static void expect(const char *name, const plan__travel_query *q, json_t *plan,
+                   plan__travel_check c, int want_off, int want_strict) {
   for (int mode = 0; mode < 2; mode++) {
     plan__travel_verdict v;
-    ASSERT_OK(plan__travel_eval_plan(db, q, plan, (plan__travel_eval_mode)mode,
-                                     &v));
+    ASSERT_OK(
+        plan__travel_eval_plan(db, q, plan, (plan__travel_eval_mode)mode, &v));
     int want = mode ? want_strict : want_off;
     if ((int)v.value[c] != want) {
       fprintf(stderr, "%s (%s): %s = %d, want %d\n", name,
@@ -90,8 +89,7 @@ static void expect(const char *name, const plan__travel_query *q,
       for (int k = 0; k < PLAN__TRAVEL_N_CHECKS; k++)
         if (v.message[k][0])
           fprintf(stderr, "  %s: %s\n",
-                  plan__travel_check_key((plan__travel_check)k),
-                  v.message[k]);
+                  plan__travel_check_key((plan__travel_check)k), v.message[k]);
       ASSERT(0);
     }
     if (want == F)
@@ -104,13 +102,13 @@ static void test_base_plan_passes(void) {
   json_t *plan = plan_copy();
   for (int mode = 0; mode < 2; mode++) {
     plan__travel_verdict v;
-    ASSERT_OK(plan__travel_eval_plan(db, q, plan, (plan__travel_eval_mode)mode,
-                                     &v));
+    ASSERT_OK(
+        plan__travel_eval_plan(db, q, plan, (plan__travel_eval_mode)mode, &v));
     ASSERT(v.delivered && v.hard_evaluated && v.final_pass);
     ASSERT_NEAR(v.total_cost, 1608, 0);
-    ASSERT_NEAR(plan__travel_eval_cost(db, q, plan,
-                                       (plan__travel_eval_mode)mode),
-                1608, 0);
+    ASSERT_NEAR(
+        plan__travel_eval_cost(db, q, plan, (plan__travel_eval_mode)mode), 1608,
+        0);
   }
   json_decref(plan);
   plan__travel_query_free(q);
@@ -254,8 +252,7 @@ static void test_current_city(void) {
   /* A travel day's meal in a third city. */
   p = plan_copy();
   set(p, 1, "dinner", "The Black Pearl, Chicago");
-  expect("travel-day meal elsewhere", q, p, PLAN__TRAVEL_CS_CURRENT_CITY, F,
-         F);
+  expect("travel-day meal elsewhere", q, p, PLAN__TRAVEL_CS_CURRENT_CITY, F, F);
   json_decref(p);
   /* The transport's route must be the day's. */
   p = plan_copy();
@@ -349,8 +346,7 @@ static void test_not_absent(void) {
   json_decref(p);
   p = plan_copy();
   set(p, 2, "attraction", "-");
-  expect("stay day without attraction", q, p, PLAN__TRAVEL_CS_NOT_ABSENT, F,
-         F);
+  expect("stay day without attraction", q, p, PLAN__TRAVEL_CS_NOT_ABSENT, F, F);
   json_decref(p);
   p = plan_copy();
   json_array_remove(p, 2);
@@ -428,8 +424,8 @@ static void test_hard_rules_types_transport_budget(void) {
       {"{\"room type\": \"not shared room\"}", PLAN__TRAVEL_HARD_ROOM_TYPE, P},
       {"{\"room type\": \"private room\"}", PLAN__TRAVEL_HARD_ROOM_TYPE, F},
       {"{\"room type\": \"shared room\"}", PLAN__TRAVEL_HARD_ROOM_TYPE, F},
-      {"{\"transportation\": \"no flight\"}",
-       PLAN__TRAVEL_HARD_TRANSPORTATION, F},
+      {"{\"transportation\": \"no flight\"}", PLAN__TRAVEL_HARD_TRANSPORTATION,
+       F},
       {"{\"transportation\": \"no self-driving\"}",
        PLAN__TRAVEL_HARD_TRANSPORTATION, P},
       {"{}", PLAN__TRAVEL_HARD_ROOM_RULE, N},
@@ -476,8 +472,8 @@ static void test_hard_transport_case(void) {
   char *text = NULL;
   size_t len = 0;
   plan_error err;
-  ASSERT_OK(plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len,
-                            &err));
+  ASSERT_OK(
+      plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len, &err));
   char *line = text;
   for (int i = 1; i < 11; i++)
     line = strchr(line, '\n') + 1;
@@ -553,8 +549,8 @@ static void test_not_delivered_and_malformed(void) {
   json_object_set_new(json_array_get(p, 1), "dinner", json_integer(5));
   json_object_set_new(json_array_get(p, 0), "attraction", json_null());
   for (int mode = 0; mode < 2; mode++) {
-    ASSERT_OK(plan__travel_eval_plan(db, q, p, (plan__travel_eval_mode)mode,
-                                     &v));
+    ASSERT_OK(
+        plan__travel_eval_plan(db, q, p, (plan__travel_eval_mode)mode, &v));
     ASSERT(!v.final_pass);
   }
   json_decref(p);

@@ -23,8 +23,8 @@ static void write_submission(size_t lines) {
   char *text = NULL;
   size_t len = 0;
   plan_error err;
-  ASSERT_OK(plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len,
-                            &err));
+  ASSERT_OK(
+      plan__read_file(TP "/train/train_queries.jsonl", 0, &text, &len, &err));
   FILE *f = fopen(sub_path, "w");
   ASSERT(f);
   size_t pos = 0, n = 0;
@@ -89,8 +89,7 @@ static void test_table(void) {
   ASSERT_CONTAINS(out, "Within Sandbox");
   plan__free(out);
   /* Strict: train #42 fails "within current city". */
-  snprintf(args, sizeof args, QUERIES " --plans '%s' --mode strict",
-           sub_path);
+  snprintf(args, sizeof args, QUERIES " --plans '%s' --mode strict", sub_path);
   ASSERT_EQ(run(args, false, &out), 0);
   ASSERT_CONTAINS(out, "strict mode");
   ASSERT_CONTAINS(out, "Final Pass Rate                           97.78%     "
@@ -118,8 +117,8 @@ static void test_json_and_details(void) {
   ASSERT_NEAR(json_real_value(json_object_get(m, "delivery_rate")), 1, 1e-12);
   /* Sole planning: train #42 names San Angelo attractions its reference
    * information does not hold. */
-  ASSERT_NEAR(json_real_value(json_object_get(m, "final_pass_rate")),
-              44.0 / 45, 1e-12);
+  ASSERT_NEAR(json_real_value(json_object_get(m, "final_pass_rate")), 44.0 / 45,
+              1e-12);
   ASSERT_EQ(json_array_size(json_object_get(j, "details")), 45);
   json_decref(j);
   plan__free(out);
@@ -132,10 +131,10 @@ static void test_json_and_details(void) {
   ASSERT_EQ(json_integer_value(json_object_get(d42, "idx")), 42);
   ASSERT(json_is_false(json_object_get(d42, "final_pass")));
   ASSERT(json_is_null(json_object_get(d42, "hard")));
-  ASSERT_CONTAINS(json_string_value(json_object_get(
-                      json_object_get(d42, "messages"),
-                      "is_valid_information_in_sandbox")),
-                  "San Angelo Museum of Fine Arts");
+  ASSERT_CONTAINS(
+      json_string_value(json_object_get(json_object_get(d42, "messages"),
+                                        "is_valid_information_in_sandbox")),
+      "San Angelo Museum of Fine Arts");
   json_decref(j);
   plan__free(text);
 }
@@ -167,8 +166,7 @@ static void test_errors(void) {
   ASSERT_CONTAINS(out, "unknown option '--bogus'");
   plan__free(out);
   char bad[1024];
-  snprintf(bad, sizeof bad, "%s/travel_cli_bad_queries.jsonl",
-           PLAN_BINARY_DIR);
+  snprintf(bad, sizeof bad, "%s/travel_cli_bad_queries.jsonl", PLAN_BINARY_DIR);
   FILE *f = fopen(bad, "w");
   ASSERT(f);
   fprintf(f, "{\"org\": \"St. Petersburg\", \"dest\": \"Rockford\", \"days\": "

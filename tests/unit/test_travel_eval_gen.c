@@ -29,7 +29,9 @@ static void write_file(const char *dir, const char *rel, const char *text) {
 static const char *tiny_db(void) {
   static char dir[1024];
   snprintf(dir, sizeof dir, "%s/travel_gen_test", PLAN_BINARY_DIR);
-  static const char *const subdirs[] = {"", "/accommodations", "/restaurants",
+  static const char *const subdirs[] = {"",
+                                        "/accommodations",
+                                        "/restaurants",
                                         "/attractions",
                                         "/googleDistanceMatrix",
                                         "/background"};
@@ -52,7 +54,8 @@ static const char *tiny_db(void) {
              "Park,10.0,20.0,Main St,555,Unknown,Beta\n");
   write_file(dir, "googleDistanceMatrix/distance.csv",
              "origin,destination,cost,duration,distance\n");
-  write_file(dir, "background/citySet_with_states.txt", "Alpha\tOne\nBeta\tTwo");
+  write_file(dir, "background/citySet_with_states.txt",
+             "Alpha\tOne\nBeta\tTwo");
   write_file(dir, "flights_subset_train_ref_info.csv",
              "Flight Number,Price,DepTime,ArrTime,ActualElapsedTime,"
              "FlightDate,OriginCityName,DestCityName,Distance\n"
@@ -75,8 +78,8 @@ static plan__travel_query *tiny_query(const char *level, int people,
   plan__travel_query *q = NULL;
   plan_error err;
   memset(&err, 0, sizeof err);
-  plan_status st = plan__travel_query_from_text(text, strlen(text), NULL, &q,
-                                                &err);
+  plan_status st =
+      plan__travel_query_from_text(text, strlen(text), NULL, &q, &err);
   if (st != PLAN_OK)
     fprintf(stderr, "%s\n", err.text);
   ASSERT_OK(st);
@@ -183,8 +186,8 @@ static void test_generated_queries(void) {
     ASSERT(q->budget > 0);
     ASSERT_NEAR(fmod(q->budget, 100), 0, 0);
     ASSERT(strstr(q->nl_query, q->org));
-    int k = (q->house_rule != 0) + (q->n_cuisines != 0) +
-            (q->room_type != 0) + (q->transportation != 0);
+    int k = (q->house_rule != 0) + (q->n_cuisines != 0) + (q->room_type != 0) +
+            (q->transportation != 0);
     by_days[q->days]++;
     if (!strcmp(q->level, "easy")) {
       by_level[0]++;
@@ -246,8 +249,7 @@ static void test_generated_queries(void) {
   ASSERT(calls >= 10);
   plan__travel_queries_free(qs, 10);
   o.levels[0] = "impossible";
-  ASSERT_STATUS(plan__travel_gen_queries(db, 1, 7, &o, &qs, &err),
-                PLAN_EINVAL);
+  ASSERT_STATUS(plan__travel_gen_queries(db, 1, 7, &o, &qs, &err), PLAN_EINVAL);
   plan__travel_db_free(db);
 }
 

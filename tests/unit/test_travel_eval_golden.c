@@ -51,8 +51,8 @@ static json_t *read_jsonl(const char *path) {
 
 /* Compares one box ("commonsense" or "hard") of a verdict with the
  * official one; both may be null. */
-static void same_box(const json_t *ours, const json_t *theirs,
-                     const char *what, const char *name) {
+static void same_box(const json_t *ours, const json_t *theirs, const char *what,
+                     const char *name) {
   if (json_is_null(theirs) || !theirs) {
     if (!json_is_null(ours)) {
       fprintf(stderr, "%s: %s: expected null box\n", name, what);
@@ -106,8 +106,8 @@ static void test_annotated_plans_all_pass(void) {
     plan__travel_query *q = query_of(qj, db);
     const json_t *plan = json_object_get(qj, "annotated_plan");
     plan__travel_verdict v;
-    ASSERT_OK(plan__travel_eval_plan(db, q, plan, PLAN__TRAVEL_EVAL_OFFICIAL,
-                                     &v));
+    ASSERT_OK(
+        plan__travel_eval_plan(db, q, plan, PLAN__TRAVEL_EVAL_OFFICIAL, &v));
     json_t *vj = plan__travel_verdict_to_json(&v);
     char name[32];
     snprintf(name, sizeof name, "train %zu", i + 1);
@@ -155,8 +155,8 @@ static void test_official_fixtures(void) {
     json_t *vj = plan__travel_verdict_to_json(&v);
     same_box(json_object_get(vj, "commonsense"),
              json_object_get(off, "commonsense"), "commonsense", name);
-    same_box(json_object_get(vj, "hard"), json_object_get(off, "hard"),
-             "hard", name);
+    same_box(json_object_get(vj, "hard"), json_object_get(off, "hard"), "hard",
+             name);
     double want = json_number_value(json_object_get(off, "total_cost"));
     if (fabs(v.total_cost - want) > 1e-9)
       fprintf(stderr, "%s: total cost %.2f, official %.2f\n", name,
@@ -170,8 +170,8 @@ static void test_official_fixtures(void) {
           json_object_get(json_object_get(vj, "messages"), key);
       if (!ours ||
           strcmp(json_string_value(ours), json_string_value(msg)) != 0) {
-        fprintf(stderr, "%s: message %s:\n  ours     %s\n  official %s\n",
-                name, key, ours ? json_string_value(ours) : "(none)",
+        fprintf(stderr, "%s: message %s:\n  ours     %s\n  official %s\n", name,
+                key, ours ? json_string_value(ours) : "(none)",
                 json_string_value(msg));
         ASSERT(0);
       }

@@ -501,6 +501,23 @@ static const char *verdict_name(plan__pddl_verdict v) {
   return "unknown";
 }
 
+/* A JSON string of s; bytes of invalid UTF-8 (a step may hold anything)
+ * become '?'. New reference, NULL on ENOMEM. */
+static json_t *safe_string(const char *s) {
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  char *copy = plan__strdup(s);
+  if (!copy)
+    return NULL;
+  for (char *p = copy; *p; p++)
+    if ((unsigned char)*p >= 0x80)
+      *p = '?';
+  j = json_string(copy);
+  plan__free(copy);
+  return j;
+}
+
 plan_status plan__pddl_report_json(const plan__pddl_report *r, plan__buf *b) {
   if (!r || !b)
     return PLAN_EINVAL;
@@ -510,7 +527,7 @@ plan_status plan__pddl_report_json(const plan__pddl_report *r, plan__buf *b) {
   if (!o || !unmet)
     goto done;
   for (size_t i = 0; i < r->n_unmet; i++)
-    if (json_array_append_new(unmet, json_string(r->unmet[i])))
+    if (json_array_append_new(unmet, safe_string(r->unmet[i])))
       goto done;
   bool failed = r->failed_step != SIZE_MAX;
   if (json_object_set_new(o, "valid", json_boolean(r->valid)) ||
@@ -523,11 +540,11 @@ plan_status plan__pddl_report_json(const plan__pddl_report *r, plan__buf *b) {
                           failed ? json_integer((json_int_t)r->failed_step)
                                  : json_null()) ||
       json_object_set_new(o, "failed_action",
-                          r->failed_action ? json_string(r->failed_action)
+                          r->failed_action ? safe_string(r->failed_action)
                                            : json_null()) ||
       json_object_set(o, "unmet", unmet) ||
       json_object_set_new(o, "message",
-                          json_string(r->message ? r->message : "")) ||
+                          safe_string(r->message ? r->message : "")) ||
       json_object_set_new(o, "cost", json_integer((json_int_t)r->cost)))
     goto done;
   st = plan__json_canonical(o, b);

@@ -1,0 +1,1 @@
+(define (domain d) (:requirements :strips :adl :fluents) (:predicates (p)))

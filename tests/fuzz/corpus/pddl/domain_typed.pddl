@@ -1,0 +1,12 @@
+(define (domain typed)
+  (:requirements :strips :typing :negative-preconditions :equality)
+  (:types truck airplane - vehicle location)
+  (:constants depot - location)
+  (:predicates (at ?v - vehicle ?l - location) (visited ?l - location)
+               (broken ?v - vehicle) (marked ?x))
+  (:action move
+    :parameters (?v - vehicle ?from ?to - location)
+    :precondition (and (at ?v ?from) (not (= ?from ?to)) (not (broken ?v)))
+    :effect (and (not (at ?v ?from)) (at ?v ?to) (visited ?to)))
+  (:action mark :parameters (?x - (either truck location))
+    :precondition (and) :effect (marked ?x)))
