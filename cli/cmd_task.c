@@ -1,9 +1,10 @@
 /* cli/cmd_task.c: `plan --task FILE [OPTIONS]`. Reads the task file, looks
- * at its "kind" and runs it: "pddl" tasks here (mode "solver": the classical
- * planner of solvers/strips, then the plan checked by the validator),
- * "travel" tasks in cli/cmd_travel.c. The plan goes to stdout as JSON, a
- * human summary to stderr. Paths inside a task file are relative to the
- * task file's folder.
+ * at its "kind" and runs it: "pddl" tasks here (mode "solver": the
+ * classical planner of solvers/strips, then the plan checked by the
+ * validator), pddl tasks in the search modes (llm, hybrid, exact) and
+ * "text" tasks in cli/cmd_search.c, "travel" tasks in cli/cmd_travel.c. The
+ * plan goes to stdout as JSON, a human summary to stderr. Paths inside a
+ * task file are relative to the task file's folder.
  *
  * Exit status: 0 a plan was found, 1 no plan (unsolvable or a budget ran
  * out), 2 usage or input error.
@@ -28,7 +29,8 @@ static void task_usage(FILE *f) {
           "with paths relative to the task file. Travel tasks: see\n"
           "'plan --task travel.json --help'.\n"
           "\n"
-          "PDDL options (they override the task file):\n"
+          "PDDL solver options (mode solver; they override the task file):\n"
+          "  --mode M               solver, or a search mode (below)\n"
           "  --algo astar|gbfs      A* (optimal) or greedy best-first\n"
           "  --heuristic H          blind, hmax, lmcut (A* default), hadd,\n"
           "                         ff (GBFS default)\n"
@@ -38,7 +40,8 @@ static void task_usage(FILE *f) {
           "\n"
           "Output: {\"plan\":[...],\"cost\":N,\"valid\":true,...} on stdout,\n"
           "a summary on stderr. Exit status: 0 plan found, 1 no plan,\n"
-          "2 usage or input error.\n");
+          "2 usage or input error.\n\n");
+  cli_search_usage(f);
 }
 
 /* dir/rel unless rel is absolute; new string (plan__free). */
@@ -88,9 +91,12 @@ static int parse_pddl_args(int argc, char **argv, pddl_args *a) {
       a->no_pruning = true;
       continue;
     }
+    if (!strcmp(s, "--mode") && i + 1 < argc) {
+      i++; /* "solver": the others were dispatched to cmd_search.c */
+      continue;
+    }
     bool takes_value = !strcmp(s, "--algo") || !strcmp(s, "--heuristic") ||
-                       !strcmp(s, "--max-nodes") ||
-                       !strcmp(s, "--time-limit");
+                       !strcmp(s, "--max-nodes") || !strcmp(s, "--time-limit");
     if (!takes_value) {
       fprintf(stderr, "plan: unknown option '%s' for a pddl task\n", s);
       return 2;
@@ -105,7 +111,7 @@ static int parse_pddl_args(int argc, char **argv, pddl_args *a) {
     } else if (!strcmp(s, "--heuristic")) {
       a->heuristic = v;
     } else if (!strcmp(s, "--max-nodes") ? !parse_u64(v, &a->max_nodes)
-                                          : !parse_u64(v, &a->time_limit_ms)) {
+                                         : !parse_u64(v, &a->time_limit_ms)) {
       fprintf(stderr, "plan: %s needs a non-negative integer, got '%s'\n", s,
               v);
       return 2;
@@ -121,22 +127,6 @@ static int run_pddl(int argc, char **argv, const char *task_path,
   int rc = parse_pddl_args(argc, argv, &a);
   if (rc >= 0)
     return rc;
-  const char *mode = plan__json_str(task, "mode");
-  if (!mode)
-    mode = "solver";
-  if (!strcmp(mode, "llm") || !strcmp(mode, "hybrid")) {
-    fprintf(stderr,
-            "plan: %s: mode '%s' is not available yet: it needs the search "
-            "core (issue 5); use \"mode\":\"solver\"\n",
-            task_path, mode);
-    return 2;
-  }
-  if (strcmp(mode, "solver")) {
-    fprintf(stderr,
-            "plan: %s: unknown mode '%s' (expected solver, llm or hybrid)\n",
-            task_path, mode);
-    return 2;
-  }
   const char *dom_rel = plan__json_str(task, "domain");
   const char *prob_rel = plan__json_str(task, "problem");
   if (!dom_rel || !prob_rel) {
@@ -148,11 +138,10 @@ static int run_pddl(int argc, char **argv, const char *task_path,
   plan__strips_options opts;
   plan__strips_options_init(&opts, PLAN__STRIPS_OPTIONS_VERSION);
   const char *algo = a.algo ? a.algo : plan__json_str(task, "algo");
-  const char *heur = a.heuristic ? a.heuristic
-                                 : plan__json_str(task, "heuristic");
+  const char *heur =
+      a.heuristic ? a.heuristic : plan__json_str(task, "heuristic");
   if (algo && !plan__strips_algo_parse(algo, &opts.algo)) {
-    fprintf(stderr, "plan: unknown algo '%s' (expected astar or gbfs)\n",
-            algo);
+    fprintf(stderr, "plan: unknown algo '%s' (expected astar or gbfs)\n", algo);
     return 2;
   }
   if (heur && !plan__strips_heuristic_parse(heur, &opts.heuristic)) {
@@ -165,8 +154,9 @@ static int run_pddl(int argc, char **argv, const char *task_path,
   if (opts.algo == PLAN__STRIPS_ASTAR &&
       (opts.heuristic == PLAN__STRIPS_H_ADD ||
        opts.heuristic == PLAN__STRIPS_H_FF))
-    fprintf(stderr, "plan: note: %s is not admissible, so A* plans may not "
-                    "be optimal\n",
+    fprintf(stderr,
+            "plan: note: %s is not admissible, so A* plans may not "
+            "be optimal\n",
             plan__strips_heuristic_name(opts.heuristic));
   opts.max_nodes = a.max_nodes;
   opts.time_limit_ms = a.time_limit_ms;
@@ -241,17 +231,16 @@ static int run_pddl(int argc, char **argv, const char *task_path,
     json_decref(steps);
     json_object_set_new(out, "error", json_string(res.message));
   }
-  json_object_set_new(out, "cost", res.solved
-                                       ? json_integer((json_int_t)res.cost)
-                                       : json_null());
+  json_object_set_new(out, "cost",
+                      res.solved ? json_integer((json_int_t)res.cost)
+                                 : json_null());
   json_object_set_new(out, "valid", json_boolean(valid));
   json_object_set_new(out, "optimal", json_boolean(optimal));
   json_object_set_new(out, "algo",
                       json_string(plan__strips_algo_name(opts.algo)));
   json_object_set_new(out, "heuristic",
                       json_string(plan__strips_heuristic_name(h)));
-  json_object_set_new(out, "expanded",
-                      json_integer((json_int_t)res.expanded));
+  json_object_set_new(out, "expanded", json_integer((json_int_t)res.expanded));
   json_object_set_new(out, "generated",
                       json_integer((json_int_t)res.generated));
   json_object_set_new(out, "domain", json_string(t->domain_name));
@@ -264,8 +253,7 @@ static int run_pddl(int argc, char **argv, const char *task_path,
   fprintf(stderr,
           "plan: %s/%s on %s (%zu facts, %zu actions, grounded in %.1f ms)\n",
           plan__strips_algo_name(opts.algo), plan__strips_heuristic_name(h),
-          t->problem_name, t->n_facts, t->n_actions,
-          (double)(t1 - t0) / 1e6);
+          t->problem_name, t->n_facts, t->n_actions, (double)(t1 - t0) / 1e6);
   if (res.solved) {
     fprintf(stderr,
             "plan: %zu steps%s, %s by the validator; %llu expanded, %llu "
@@ -277,8 +265,8 @@ static int run_pddl(int argc, char **argv, const char *task_path,
       fprintf(stderr, "plan: validator: %s\n", rep.message);
     rc = valid ? 0 : 1;
   } else {
-    fprintf(stderr, "plan: no plan: %s (%llu expanded, %.1f ms)\n",
-            res.message, (unsigned long long)res.expanded, search_ms);
+    fprintf(stderr, "plan: no plan: %s (%llu expanded, %.1f ms)\n", res.message,
+            (unsigned long long)res.expanded, search_ms);
     rc = 1;
   }
 done:
@@ -323,15 +311,31 @@ int cli_cmd_task(int argc, char **argv) {
   if (!kind && (json_object_get(task, "org") || json_object_get(task, "query")))
     kind = "travel";
   if (!kind) {
-    fprintf(stderr, "plan: %s: missing \"kind\" (pddl or travel)\n", path);
+    fprintf(stderr, "plan: %s: missing \"kind\" (pddl, text or travel)\n",
+            path);
   } else if (!strcmp(kind, "pddl")) {
-    rc = run_pddl(argc, argv, path, task);
+    /* The mode: --mode, else the task's, else solver. */
+    const char *mode = plan__json_str(task, "mode");
+    bool from_flag = false;
+    for (int i = 2; i + 1 < argc; i++)
+      if (!strcmp(argv[i], "--mode")) {
+        mode = argv[i + 1];
+        from_flag = true;
+      }
+    if (json_object_get(task, "mode") && !plan__json_str(task, "mode"))
+      fprintf(stderr, "plan: %s: field \"mode\": expected a string\n", path);
+    else if (!mode || !strcmp(mode, "solver"))
+      rc = run_pddl(argc, argv, path, task);
+    else
+      rc = cli_task_search(argc, argv, path, from_flag);
+  } else if (!strcmp(kind, "text")) {
+    rc = cli_task_search(argc, argv, path, false);
   } else if (!strcmp(kind, "travel")) {
     rc = cli_task_travel(argc, argv, path);
   } else {
     fprintf(stderr,
             "plan: %s: task kind '%s' is not supported (supported: pddl, "
-            "travel)\n",
+            "text, travel)\n",
             path, kind);
   }
 done:

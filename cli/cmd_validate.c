@@ -84,8 +84,7 @@ int cli_cmd_validate(int argc, char **argv) {
     goto done;
   }
   fputs(out.data, stdout);
-  if (!rep.valid && rep.failed_step != SIZE_MAX &&
-      rep.failed_step < plan.n)
+  if (!rep.valid && rep.failed_step != SIZE_MAX && rep.failed_step < plan.n)
     fprintf(stderr, "%s:%d: %s\n", paths[2], plan.lines[rep.failed_step],
             rep.message);
   else if (!rep.valid)

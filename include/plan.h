@@ -428,6 +428,207 @@ PLAN_API plan_status plan_parse_list(const char *text, size_t len,
                                      plan_parse_report *report);
 PLAN_API void plan_parse_list_free(char **items, size_t n);
 
+/* ======================================================================
+ * Search
+ * ====================================================================== */
+
+/* A tree search over text states (planner/, docs/search.md): from an
+ * initial state it proposes actions, predicts the states they lead to,
+ * scores those states and stops at a goal or when a budget runs out,
+ * returning the plan found (or the best partial plan).
+ *
+ * Four parts do the work, and a program supplies any of them as a
+ * callback or leaves it NULL to get the LLM default (the "text" prompts of
+ * data/prompts, docs/prompts.md):
+ *   propose   the candidate next actions of a state;
+ *   simulate  the state an action leads to (the world model);
+ *   evaluate  a value in [0,1] for a state (how promising it is);
+ *   is_goal   whether a state satisfies the goal.
+ * Callbacks are synchronous and called one item at a time; the LLM
+ * defaults send all items of a search round to the model as one
+ * concurrent batch. Without an LLM (llm NULL), propose, simulate and
+ * is_goal are required and evaluate may be NULL (then every state ranks
+ * the same and best-first searches breadth first).
+ *
+ * State and action strings passed to callbacks are NUL-terminated and
+ * borrowed for the call. A callback must not call into its own
+ * plan_search handle (PLAN_EMISUSE). */
+typedef struct plan_search plan_search;
+
+typedef enum plan_search_algo {
+  PLAN_SEARCH_BEST_FIRST = 0, /* the default */
+  PLAN_SEARCH_DFS,            /* pruned depth-first (Tree of Thoughts) */
+  PLAN_SEARCH_BEAM,
+  PLAN_SEARCH_MCTS,
+  PLAN_SEARCH_GREEDY /* no search: always the best child */
+} plan_search_algo;
+
+/* Parses "best-first", "dfs", "beam", "mcts" or "greedy". PLAN_EINVAL for
+ * anything else (*out unchanged). */
+PLAN_API plan_status plan_search_algo_parse(const char *s,
+                                            plan_search_algo *out);
+/* "best-first", ...; "?" for an unknown value. Static. */
+PLAN_API const char *plan_search_algo_name(plan_search_algo a);
+
+/* Where a propose callback puts its candidate actions. Valid only during
+ * the callback that received it. */
+typedef struct plan_action_sink plan_action_sink;
+
+/* Adds a candidate action (a non-empty NUL-terminated string, copied).
+ * Adding the same action again counts it again: the search keeps the
+ * `branching` most often proposed actions of a state (ties: first added)
+ * and uses the counts as priors (MCTS). Errors: PLAN_EINVAL (NULL or
+ * empty action), PLAN_EBUDGET (the node budget is full; stop adding),
+ * PLAN_ENOMEM, PLAN_EMISUSE (a sink used outside its callback). */
+PLAN_API plan_status plan_action_sink_add(plan_action_sink *sink,
+                                          const char *action);
+
+/* Where a simulate callback writes the next state. Valid only during the
+ * callback that received it. */
+typedef struct plan_state_buf plan_state_buf;
+
+/* Appends len bytes of text to the state being written (call it several
+ * times to build the state in pieces). Errors: PLAN_EBUDGET (a state
+ * longer than 16 MiB), PLAN_ENOMEM, PLAN_EMISUSE. */
+PLAN_API plan_status plan_state_buf_append(plan_state_buf *buf,
+                                           const char *text, size_t len);
+
+/* Adds the candidate actions of state with plan_action_sink_add. Return
+ * PLAN_OK (no action at all makes the state a dead end); any other status
+ * stops the search with that status. */
+typedef plan_status (*plan_propose_fn)(void *ud, const char *state,
+                                       plan_action_sink *sink);
+/* Writes the state that action leads to from state into out. Return
+ * PLAN_OK when it is written, PLAN_ENOTFOUND when the action cannot be
+ * applied (the candidate is pruned and the search goes on); any other
+ * status stops the search. */
+typedef plan_status (*plan_simulate_fn)(void *ud, const char *state,
+                                        const char *action,
+                                        plan_state_buf *out);
+/* Sets *out_value to the value of state in [0,1] (higher is better;
+ * values outside are clamped). Return PLAN_OK, or PLAN_ENOTFOUND when the
+ * value is unknown (the state then ranks as its parent, never as 0); any
+ * other status stops the search. */
+typedef plan_status (*plan_evaluate_fn)(void *ud, const char *state,
+                                        double *out_value);
+/* Whether state satisfies the goal. */
+typedef bool (*plan_is_goal_fn)(void *ud, const char *state);
+
+#define PLAN_SEARCH_OPTIONS_VERSION 1
+
+/* Options of a search. Zero means default. Strings are copied at create. */
+typedef struct plan_search_options {
+  unsigned version;
+  plan_search_algo algo;
+  /* The task as the LLM defaults' prompts describe it. goal is required
+   * when any LLM default is used; description (a paragraph about the
+   * domain) and actions (a vocabulary the model should choose from) are
+   * optional. */
+  const char *goal;
+  const char *description;
+  const char *const *actions;
+  size_t n_actions;
+  /* A folder whose files replace the default prompt templates by name
+   * (docs/prompts.md); NULL: the built-in ones. */
+  const char *prompts_dir;
+  const char *model; /* NULL: the backend's default model */
+  /* Callbacks (NULL: the LLM default) and the user data passed to them. */
+  plan_propose_fn propose;
+  plan_simulate_fn simulate;
+  plan_evaluate_fn evaluate;
+  plan_is_goal_fn is_goal;
+  void *ud;
+  /* Budgets. The search stops at the first one hit and keeps the best
+   * plan so far. */
+  uint32_t max_nodes;      /* nodes in the tree; default 10000 */
+  uint32_t max_depth;      /* plan length; default 20 */
+  uint32_t max_expansions; /* states expanded; 0: unlimited */
+  uint64_t max_llm_calls;  /* 0: unlimited */
+  uint64_t max_tokens;     /* prompt + completion; 0: unlimited */
+  uint64_t max_wall_ms;    /* on clock; 0: unlimited */
+  /* Shape of the search (docs/search.md). */
+  uint32_t branching;        /* children kept per state; default 5 */
+  uint32_t batch;            /* best-first, MCTS: states per round; 4 */
+  uint32_t beam_width;       /* default 5 */
+  uint32_t dfs_max_children; /* default 3 */
+  uint32_t mcts_iterations;  /* default 100 */
+  double prune_below;        /* prune states valued below this; 0: never */
+  /* The LLM defaults. */
+  unsigned propose_samples; /* sampled proposals per state; default 2k */
+  unsigned value_samples;   /* value samples per state; default 3 */
+  unsigned concurrency;     /* requests in flight; default 16 */
+  /* Seeds the search and, when non-zero, is sent with every request. */
+  uint64_t seed;
+  const plan_clock *clock; /* NULL: plan_clock_system() */
+  /* A file that receives the JSONL trace of every run (docs/trace.md),
+   * truncated at the start of each run; NULL: no trace. */
+  const char *trace_path;
+} plan_search_options;
+
+/* Fills *opts with the defaults (every field zero but version). version
+ * must be PLAN_SEARCH_OPTIONS_VERSION. */
+PLAN_API void plan_search_options_init(plan_search_options *opts,
+                                       unsigned version);
+
+/* Creates a search. llm (borrowed; it must outlive the search, and serves
+ * one search at a time) answers the LLM defaults; it may be NULL when
+ * propose, simulate and is_goal are all given. opts is copied (NULL: all
+ * defaults, which needs an LLM and a goal, so pass options). Destroy with
+ * plan_search_destroy. Errors (message in *err): PLAN_EINVAL (a version
+ * mismatch, a part that has neither a callback nor an LLM, no goal for an
+ * LLM default), PLAN_EIO / PLAN_EPARSE (a prompt override that cannot be
+ * read or is malformed), PLAN_ENOMEM. No callback is called. */
+PLAN_API plan_status plan_search_create(plan_llm *llm,
+                                        const plan_search_options *opts,
+                                        plan_search **out, plan_error *err);
+
+/* Runs a search from initial_state (copied) to the end: a goal, no state
+ * left to expand, or a budget. A handle runs any number of times; each run
+ * starts a new tree and replaces the previous result. Returns PLAN_OK when
+ * the search ended by itself (a goal, or nothing left to expand: check
+ * plan_search_solved), PLAN_EBUDGET when a budget ended it, or the status
+ * that stopped it (a callback's, PLAN_ENOMEM, PLAN_EIO for the trace,
+ * ...; message in plan_search_errmsg). Once the search has started, the
+ * result accessors below hold the best plan found, whatever the status;
+ * a run that fails before (PLAN_EIO: the trace file cannot be opened,
+ * PLAN_ENOMEM) leaves an empty result. PLAN_EMISUSE: a NULL handle or
+ * initial_state, or a call from inside one of the handle's callbacks. */
+PLAN_API plan_status plan_search_run(plan_search *s, const char *initial_state);
+
+/* Whether the last run reached a goal. */
+PLAN_API bool plan_search_solved(const plan_search *s);
+/* Why the last run ended: "goal", "exhausted", "nodes", "depth", "calls",
+ * "tokens", "time", "iterations", "memory", "error"; "" before a run.
+ * Static. */
+PLAN_API const char *plan_search_stop_reason(const plan_search *s);
+/* The plan of the last run: the actions from the initial state to the
+ * goal or, unsolved, to the best state found (possibly none). */
+PLAN_API size_t plan_search_plan_length(const plan_search *s);
+/* Step i (0-based) of the plan, or NULL when i is out of range. Borrowed:
+ * valid until the next run or destroy. */
+PLAN_API const char *plan_search_plan_step(const plan_search *s, size_t i);
+/* The state the plan leads to (the initial state for an empty plan), or
+ * NULL before a run. Borrowed like plan_search_plan_step. */
+PLAN_API const char *plan_search_final_state(const plan_search *s);
+
+typedef struct plan_search_stats {
+  double value;        /* the plan's last state's value (1 for a goal) */
+  uint64_t nodes;      /* nodes in the tree */
+  uint64_t expansions; /* states expanded */
+  uint64_t rounds;     /* batched rounds */
+  uint64_t llm_calls;  /* LLM requests of the run */
+  uint64_t tokens;     /* their prompt + completion tokens */
+} plan_search_stats;
+
+/* Counters of the last run (all zero before one). */
+PLAN_API void plan_search_stats_get(const plan_search *s,
+                                    plan_search_stats *out);
+/* The message of the last failure on s; "" if none. Borrowed: valid until
+ * the next call on s. */
+PLAN_API const char *plan_search_errmsg(const plan_search *s);
+/* Destroys the search and its result. NULL does nothing. */
+PLAN_API void plan_search_destroy(plan_search *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -324,7 +324,8 @@ static bool load_problem(struct oracle *o, const char *path, struct problem *pr,
   plan__free(text);
   pr->path = plan__strdup(path);
   const plan__pddl_task *t = pr->task;
-  struct strs goal = {0}, objs = {0};
+  struct strs goal = {0};
+  struct strs objs = {0};
   bool ok = true;
   for (size_t i = 0; ok && i < t->n_goal; i++)
     if (t->goal[i].positive) {
@@ -333,7 +334,8 @@ static bool load_problem(struct oracle *o, const char *path, struct problem *pr,
     }
   for (size_t i = 0; ok && i < t->n_objects; i++)
     ok = strs_push(&objs, t->objects[i], strlen(t->objects[i]));
-  plan__buf gk, ok_key;
+  plan__buf gk;
+  plan__buf ok_key;
   plan__buf_init(&gk, 0);
   plan__buf_init(&ok_key, 0);
   strs_key(&goal, &gk);
@@ -666,8 +668,10 @@ static int prompt_read(const char *text, struct prompt *p, char *err,
   if (p->role == ROLE_PROPOSE_LIST) {
     const char *s = strstr(question, "List up to ");
     if (s) {
-      long k = strtol(s + strlen("List up to "), NULL, 10);
-      if (k >= 1 && k <= 1000)
+      char *end;
+      const char *num = s + strlen("List up to ");
+      long k = strtol(num, &end, 10);
+      if (end != num && k >= 1 && k <= 1000)
         p->k = (unsigned)k;
     }
   }
@@ -686,7 +690,8 @@ static int prompt_read(const char *text, struct prompt *p, char *err,
  * names no atom is a 400 quoting it. */
 static int parse_conditions(const struct oracle *o, const char *text,
                             struct strs *atoms, char *err, size_t errsize) {
-  plan__pb_plan got = {0}, unknown = {0};
+  plan__pb_plan got = {0};
+  plan__pb_plan unknown = {0};
   int rc = 0;
   if (plan__pddl_text_parse_atoms(o->cfg, text, strlen(text), &got, &unknown) !=
       PLAN_OK) {
@@ -754,10 +759,12 @@ static int situation_build(const struct oracle *o, const struct prompt *p,
     ok = atom_objects(s->atoms.v[i], &s->objects);
   for (size_t i = 0; ok && i < s->goal.n; i++)
     ok = atom_objects(s->goal.v[i], &s->objects);
-  plan__buf gk, objk;
+  plan__buf gk;
+  plan__buf objk;
   plan__buf_init(&gk, 0);
   plan__buf_init(&objk, 0);
-  struct strs g = {0}, ob = {0};
+  struct strs g = {0};
+  struct strs ob = {0};
   for (size_t i = 0; ok && i < s->goal.n; i++)
     ok = strs_push(&g, s->goal.v[i], strlen(s->goal.v[i]));
   for (size_t i = 0; ok && i < s->objects.n; i++)
@@ -982,7 +989,8 @@ static int answer_propose(const struct oracle *o, const struct prompt *p,
       sp.app[i - 1] = sp.app[j];
       sp.app[j] = x;
     }
-    size_t next = 0, items = 0;
+    size_t next = 0;
+    size_t items = 0;
     while (items < p->k && next < sp.n_app) {
       uint32_t a;
       if (plan__rng_double(r) < o->noise->inapplicable && sp.n_inapp > 0) {

@@ -60,7 +60,10 @@ typedef struct algo_cfg {
 
 /* The defaults and the reasons for them are in docs/search-quality.md
  * ("Configurations"). tot-bfs is the reference: Tree of Thoughts' BFS with
- * beam 5 and 3 value samples per state. */
+ * beam 5 and 3 value samples per state. The entries after N_DEFAULT_ALGOS
+ * run only when --algo names them: tot-bfs-10 is the reference with our
+ * 10 value samples, to tell the search's share of the savings from the
+ * sampling's. */
 static const algo_cfg algos[] = {
     {"greedy", PLAN__ALGO_GREEDY, 10, 0, 0, 0, 0, 0, 0, false},
     {"dfs", PLAN__ALGO_DFS, 10, 0, 0, 3, 0, 100, 0, false},
@@ -68,7 +71,9 @@ static const algo_cfg algos[] = {
     {"beam", PLAN__ALGO_BEAM, 10, 0, 2, 0, 0, 0, 0, false},
     {"mcts", PLAN__ALGO_MCTS, 10, 1, 0, 0, 200, 0, 0.1, false},
     {"tot-bfs", PLAN__ALGO_BEAM, 3, 0, 5, 0, 0, 0, 0, true},
+    {"tot-bfs-10", PLAN__ALGO_BEAM, 10, 0, 5, 0, 0, 0, 0, false},
 };
+#define N_DEFAULT_ALGOS 6
 
 static const char *const all_noise[] = {"low", "middle", "high"};
 
@@ -92,7 +97,8 @@ typedef struct opts {
   int64_t seed;
   unsigned concurrency;
   uint64_t max_calls; /* per instance */
-  /* Component settings of every configuration but the reference. */
+  /* Component settings: the proposer's apply to every configuration, the
+   * value samples to all but the reference. */
   plan__propose_method propose;
   unsigned propose_samples; /* 0: the components' default (2k) */
   unsigned value_samples;   /* 0: the configuration's */
@@ -371,7 +377,8 @@ static void aggregate(const opts *o, const char *algo, const char *noise,
   w->algo = algo;
   w->noise = noise;
   w->instances = n;
-  double calls = 0, ratio_sum = 0;
+  double calls = 0;
+  double ratio_sum = 0;
   size_t ratio_n = 0;
   for (size_t i = 0; i < n; i++) {
     w->solved += r[i].valid;
@@ -512,6 +519,11 @@ static void svg_panel(FILE *f, const opts *o, const row *rows, double x0,
               r->noise);
       fprintf(f, fmt, percent ? v * 100 : v);
       fputs("</title></rect>\n", f);
+      if (which == 0 || r->solved > 0)
+        fprintf(f,
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+                "text-anchor=\"middle\">%.0f</text>\n",
+                bx + (bw - 2) / 2, y0 + h - bh - 3, percent ? v * 100 : v);
       if (which == 1 && r->solved == 0)
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
@@ -542,23 +554,23 @@ static bool write_svg(const opts *o, const row *rows) {
   if (top <= 0)
     top = 1;
   fprintf(f,
-          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" "
-          "height=\"420\" viewBox=\"0 0 900 420\" "
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" "
+          "height=\"430\" viewBox=\"0 0 1000 430\" "
           "font-family=\"Helvetica, Arial, sans-serif\">\n"
-          "<rect width=\"900\" height=\"420\" fill=\"white\"/>\n"
-          "<text x=\"450\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">"
+          "<rect width=\"1000\" height=\"430\" fill=\"white\"/>\n"
+          "<text x=\"500\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">"
           "search_quality: %ld PlanBench Blocksworld instances, %s mode, "
           "mockllm oracle (test double)</text>\n",
           o->n, plan__comp_mode_name(o->mode));
-  svg_panel(f, o, rows, 60, 70, 360, 280, "Success rate (validated plans)", 1.0,
+  svg_panel(f, o, rows, 60, 70, 410, 280, "Success rate (validated plans)", 1.0,
             "%.1f%%", true, 0);
-  svg_panel(f, o, rows, 500, 70, 370, 280, "LLM calls per solved instance", top,
+  svg_panel(f, o, rows, 560, 70, 420, 280, "LLM calls per solved instance", top,
             "%.1f", false, 1);
   for (size_t k = 0; k < o->n_noise; k++) {
-    double x = 300 + 120 * (double)k;
+    double x = 330 + 130 * (double)k;
     fprintf(f,
-            "<rect x=\"%.1f\" y=\"392\" width=\"14\" height=\"14\" "
-            "fill=\"%s\"/><text x=\"%.1f\" y=\"404\" font-size=\"12\">"
+            "<rect x=\"%.1f\" y=\"400\" width=\"14\" height=\"14\" "
+            "fill=\"%s\"/><text x=\"%.1f\" y=\"412\" font-size=\"12\">"
             "%s noise</text>\n",
             x, noise_colors[k % 3], x + 20, o->noise[k]);
   }
@@ -574,7 +586,7 @@ static void usage(FILE *f) {
   fprintf(f, "usage: search_quality --instances DIR --domain FILE [--n N] "
              "[--first K]\n"
              "         [--noise low,middle,high] [--algo "
-             "greedy,dfs,best-first,beam,mcts,tot-bfs]\n"
+             "greedy,dfs,best-first,beam,mcts,tot-bfs(,tot-bfs-10)]\n"
              "         [--latency-ms MS] [--json] [--svg FILE] [--jobs J] "
              "[--mode hybrid|llm]\n"
              "         [--world exact|checked] [--seed S] [--pb-config FILE] "
@@ -607,8 +619,10 @@ static long instance_number(const char *name) {
 }
 
 static int cmp_instance(const void *a, const void *b) {
-  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-  long nx = instance_number(x), ny = instance_number(y);
+  const char *x = *(const char *const *)a;
+  const char *y = *(const char *const *)b;
+  long nx = instance_number(x);
+  long ny = instance_number(y);
   if (nx != ny)
     return nx < ny ? -1 : 1;
   return strcmp(x, y);
@@ -621,7 +635,8 @@ static char **list_instances(const opts *o, size_t *n_out) {
   if (!d)
     return NULL;
   char **names = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0;
+  size_t cap = 0;
   for (struct dirent *e; (e = readdir(d)) != NULL;) {
     size_t len = strlen(e->d_name);
     if (len < 6 || strcmp(e->d_name + len - 5, ".pddl") != 0 ||
@@ -822,7 +837,7 @@ static bool parse_args(int argc, char **argv, opts *o) {
       return false;
     }
   if (n_algo_names == 0)
-    for (size_t k = 0; k < PLAN_ARRAY_LEN(algos); k++)
+    for (size_t k = 0; k < N_DEFAULT_ALGOS; k++)
       o->algo[o->n_algo++] = &algos[k];
   for (size_t k = 0; k < n_algo_names; k++) {
     const algo_cfg *found = NULL;

@@ -245,8 +245,8 @@ typedef struct plan__proposer_stats {
 } plan__proposer_stats;
 
 /* Creates an LLM proposer over dom (retained). Destroy with
- * p->destroy(p->self). Errors: PLAN_EINVAL (k 0 after defaults, filter on a
- * text domain), PLAN_ENOMEM. */
+ * out->destroy(out->self). Errors: PLAN_EINVAL (no domain or options, the
+ * applicability filter on a text domain), PLAN_ENOMEM. */
 plan_status plan__llm_proposer_create(const plan__domain *dom,
                                       const plan__llm_proposer_options *o,
                                       plan__proposer *out, plan_error *err);

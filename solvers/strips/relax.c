@@ -22,11 +22,15 @@ struct plan__relax {
   uint32_t f_init;
   uint32_t f_goal;
   /* CSR lists. */
-  uint32_t *pre_start, *pre; /* op -> precondition facts */
-  uint32_t *add_start, *add; /* op -> added facts */
-  uint32_t *use_start, *use; /* fact -> ops with it as a precondition */
-  uint32_t *ach_start, *ach; /* fact -> ops adding it */
-  uint32_t *base_cost;       /* op -> cost */
+  uint32_t *pre_start; /* op -> precondition facts */
+  uint32_t *pre;
+  uint32_t *add_start; /* op -> added facts */
+  uint32_t *add;
+  uint32_t *use_start; /* fact -> ops with it as a precondition */
+  uint32_t *use;
+  uint32_t *ach_start; /* fact -> ops adding it */
+  uint32_t *ach;
+  uint32_t *base_cost; /* op -> cost */
   /* Work arrays. */
   uint32_t *cost;      /* fact -> h value */
   uint32_t *supporter; /* fact -> best achiever (h_add / h_max) */
@@ -36,10 +40,11 @@ struct plan__relax {
   uint32_t *pcf;       /* op -> precondition choice (LM-cut) */
   uint32_t *cut;       /* LM-cut: the operators of the current cut */
   uint8_t *status;     /* LM-cut: fact status (ST_*) */
-  uint32_t *bstart, *bops; /* LM-cut: operators bucketed by supporter */
-  plan__lmset lms;         /* LM-cut: the landmarks of the last run */
-  bool lm_oom;
-  uint32_t *mark_f;    /* fact marks (compared with epoch) */
+  uint32_t *bstart;    /* LM-cut: operators bucketed by supporter */
+  uint32_t *bops;
+  plan__lmset lms;  /* LM-cut: the landmarks of the last run */
+  bool oom;         /* the last evaluation ran out of memory */
+  uint32_t *mark_f; /* fact marks (compared with epoch) */
   uint32_t *mark_f2;
   uint32_t *mark_o;
   uint32_t *stack;
@@ -54,7 +59,7 @@ struct plan__relax {
   struct bq_item {
     uint32_t fact;
     uint32_t next;
-  } *bq_items;
+  } * bq_items;
   size_t bq_n;
   size_t bq_pool;
   size_t bq_min;
@@ -67,9 +72,8 @@ struct plan__relax {
  * ====================================================================== */
 
 static bool heap_push(plan__relax *r, uint32_t cost, uint32_t f) {
-  if (r->heap_n == r->heap_cap &&
-      plan__grow((void **)&r->heap, &r->heap_cap, r->heap_n + 1,
-                 sizeof *r->heap))
+  if (r->heap_n == r->heap_cap && plan__grow((void **)&r->heap, &r->heap_cap,
+                                             r->heap_n + 1, sizeof *r->heap))
     return false;
   uint64_t k = (uint64_t)cost << 32 | f;
   size_t i = r->heap_n++;
@@ -113,8 +117,7 @@ static uint32_t *csr_alloc(size_t n) {
   return plan__calloc(n + 1, sizeof(uint32_t));
 }
 
-plan_status plan__relax_create(const plan__pddl_task *task,
-                               plan__relax **out) {
+plan_status plan__relax_create(const plan__pddl_task *task, plan__relax **out) {
   *out = NULL;
   if (task->n_facts > UINT32_MAX - 4 || task->n_actions > UINT32_MAX - 4)
     return PLAN_EINVAL;
@@ -163,11 +166,11 @@ plan_status plan__relax_create(const plan__pddl_task *task,
   r->mark_f2 = csr_alloc(nf);
   r->mark_o = csr_alloc(no);
   r->stack = csr_alloc(nf > no ? nf : no);
-  if (!r->pre_start || !r->pre || !r->add_start || !r->add ||
-      !r->use_start || !r->use || !r->ach_start || !r->ach ||
-      !r->base_cost || !r->cost || !r->supporter || !r->unsat || !r->val ||
-      !r->cur || !r->pcf || !r->cut || !r->status || !r->bstart || !r->bops || !r->mark_f ||
-      !r->mark_f2 || !r->mark_o || !r->stack) {
+  if (!r->pre_start || !r->pre || !r->add_start || !r->add || !r->use_start ||
+      !r->use || !r->ach_start || !r->ach || !r->base_cost || !r->cost ||
+      !r->supporter || !r->unsat || !r->val || !r->cur || !r->pcf || !r->cut ||
+      !r->status || !r->bstart || !r->bops || !r->mark_f || !r->mark_f2 ||
+      !r->mark_o || !r->stack) {
     plan__relax_free(r);
     return PLAN_ENOMEM;
   }
@@ -229,12 +232,12 @@ plan_status plan__relax_create(const plan__pddl_task *task,
 void plan__relax_free(plan__relax *r) {
   if (!r)
     return;
-  uint32_t **arrays[] = {
-      &r->pre_start, &r->pre,     &r->add_start, &r->add,    &r->use_start,
-      &r->use,       &r->ach_start, &r->ach,     &r->base_cost, &r->cost,
-      &r->supporter, &r->unsat,   &r->val,       &r->cur,    &r->pcf,
-      &r->cut, &r->bstart, &r->bops, &r->mark_f,  &r->mark_f2, &r->mark_o,
-      &r->stack};
+  uint32_t **arrays[] = {&r->pre_start, &r->pre,  &r->add_start, &r->add,
+                         &r->use_start, &r->use,  &r->ach_start, &r->ach,
+                         &r->base_cost, &r->cost, &r->supporter, &r->unsat,
+                         &r->val,       &r->cur,  &r->pcf,       &r->cut,
+                         &r->bstart,    &r->bops, &r->mark_f,    &r->mark_f2,
+                         &r->mark_o,    &r->stack};
   for (size_t i = 0; i < PLAN_ARRAY_LEN(arrays); i++)
     plan__free(*arrays[i]);
   plan__free(r->status);
@@ -373,16 +376,14 @@ static void bq_reset(plan__relax *r) {
 static bool bq_push(plan__relax *r, uint32_t cost, uint32_t f) {
   if (cost >= r->bq_cap) {
     size_t old = r->bq_cap;
-    if (cost >= (1u << 24) ||
-        plan__grow((void **)&r->bq_head, &r->bq_cap, (size_t)cost + 1,
-                   sizeof *r->bq_head))
+    if (cost >= (1u << 24) || plan__grow((void **)&r->bq_head, &r->bq_cap,
+                                         (size_t)cost + 1, sizeof *r->bq_head))
       return false;
     for (size_t c = old; c < r->bq_cap; c++)
       r->bq_head[c] = NONE;
   }
-  if (r->bq_n == r->bq_pool &&
-      plan__grow((void **)&r->bq_items, &r->bq_pool, r->bq_n + 1,
-                 sizeof *r->bq_items))
+  if (r->bq_n == r->bq_pool && plan__grow((void **)&r->bq_items, &r->bq_pool,
+                                          r->bq_n + 1, sizeof *r->bq_items))
     return false;
   uint32_t e = (uint32_t)r->bq_n++;
   r->bq_items[e].fact = f;
@@ -494,11 +495,9 @@ static bool lm_incremental(plan__relax *r, uint32_t n_cut) {
 static bool lm_record(plan__relax *r, const uint32_t *ops, uint32_t n,
                       uint32_t cost) {
   plan__lmset *l = &r->lms;
-  if (plan__grow((void **)&l->ops, &l->cap_ops, l->n_ops + n,
-                 sizeof *l->ops) ||
+  if (plan__grow((void **)&l->ops, &l->cap_ops, l->n_ops + n, sizeof *l->ops) ||
       plan__grow((void **)&l->start, &l->cap, l->n + 2, sizeof *l->start) ||
-      plan__grow((void **)&l->cost, &l->cap_cost, l->n + 1,
-                 sizeof *l->cost))
+      plan__grow((void **)&l->cost, &l->cap_cost, l->n + 1, sizeof *l->cost))
     return false;
   if (l->n == 0)
     l->start[0] = 0;
@@ -632,11 +631,13 @@ uint32_t plan__relax_lmcut_from(plan__relax *r, const uint64_t *state,
     for (uint32_t i = 0; i < n; i++)
       r->cur[ops[i]] -= m;
     h0 += m;
-    if (!lm_record(r, ops, n, m))
+    if (!lm_record(r, ops, n, m)) {
+      r->oom = true;
       return INF;
+    }
   }
-  bool oom = false;
-  return lmcut_run(r, state, h0, &oom);
+  r->oom = false;
+  return lmcut_run(r, state, h0, &r->oom);
 }
 
 plan_status plan__relax_lmset_copy(const plan__relax *r, plan__lmset *out) {
@@ -673,33 +674,33 @@ void plan__lmset_free(plan__lmset *l) {
 
 uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
                           const uint64_t *state) {
-  bool oom = false;
+  r->oom = false;
   switch (h) {
   case PLAN__STRIPS_H_BLIND:
     return plan__pddl_goal_reached(r->task, state) ? 0 : 1;
   case PLAN__STRIPS_H_MAX:
-    if (!explore(r, state, false, r->base_cost, true))
-      return INF;
-    return r->cost[r->f_goal];
   case PLAN__STRIPS_H_ADD:
-    if (!explore(r, state, true, r->base_cost, true))
-      return INF;
-    return r->cost[r->f_goal];
   case PLAN__STRIPS_H_FF:
-    if (!explore(r, state, true, r->base_cost, true))
+    if (!explore(r, state, h != PLAN__STRIPS_H_MAX, r->base_cost, true)) {
+      r->oom = true;
       return INF;
-    if (r->cost[r->f_goal] == INF)
-      return INF;
+    }
+    if (h != PLAN__STRIPS_H_FF || r->cost[r->f_goal] == INF)
+      return r->cost[r->f_goal];
     return relaxed_plan_cost(r, state);
-  case PLAN__STRIPS_H_LMCUT:
-    return lmcut(r, state, &oom);
-  case PLAN__STRIPS_H_DEFAULT:
-    break;
+  case PLAN__STRIPS_H_LMCUT: return lmcut(r, state, &r->oom);
+  case PLAN__STRIPS_H_DEFAULT: break;
   }
   return INF;
 }
 
-const uint32_t *plan__relax_residual(const plan__relax *r) { return r->cur; }
+bool plan__relax_oom(const plan__relax *r) {
+  return r->oom;
+}
+
+const uint32_t *plan__relax_residual(const plan__relax *r) {
+  return r->cur;
+}
 
 bool plan__relax_preferred(const plan__relax *r, uint32_t action) {
   return action < r->no - 1 && r->mark_o[action] == r->epoch;

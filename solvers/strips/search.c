@@ -9,6 +9,7 @@
  * comparison of the bitsets (so two states never merge by accident), and
  * the open lists are binary heaps of (primary, secondary, id) keys.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "solvers/strips/strips.h"
@@ -39,8 +40,7 @@ bool plan__strips_algo_parse(const char *s, plan__strips_algo *out) {
   return false;
 }
 
-bool plan__strips_heuristic_parse(const char *s,
-                                  plan__strips_heuristic *out) {
+bool plan__strips_heuristic_parse(const char *s, plan__strips_heuristic *out) {
   for (size_t i = 0; s && i < PLAN_ARRAY_LEN(heur_names); i++)
     if (!strcmp(s, heur_names[i])) {
       *out = (plan__strips_heuristic)i;
@@ -115,6 +115,7 @@ typedef struct search {
   uint64_t t0;
   uint32_t last_eval; /* node of the last evaluation */
   uint32_t last_h;    /* its value */
+  bool oom;           /* an evaluation ran out of memory */
   /* A* with LM-cut: the landmarks of the last few expanded nodes, for the
    * incremental LM-cut of their children (plan__relax_lmcut_from). */
   struct {
@@ -238,6 +239,15 @@ static add_result add_state(search *s, const uint64_t *state, uint32_t *id,
   size_t bytes = s->task->n_words * sizeof *state;
   uint64_t *copy = plan__arena_alloc(&s->states, bytes);
   if (!copy) {
+    /* The arena fails at its cap or when malloc fails; tell them apart
+     * the way plan__arena_alloc decides. */
+    size_t align = _Alignof(max_align_t);
+    size_t rounded = (bytes + align - 1) / align * align;
+    size_t max = s->states.max;
+    if (!(rounded > max || s->states.used > max - rounded)) {
+      *st = PLAN_ENOMEM;
+      return ADD_FAIL;
+    }
     *st = PLAN_EBUDGET;
     plan__fmt(s->out->message, sizeof s->out->message,
               "memory budget of %zu bytes for states exhausted",
@@ -323,6 +333,8 @@ static uint32_t evaluate(search *s, uint32_t id) {
     s->last_h = plan__relax_lmcut_from(s->relax, n->state, parent, n->action);
   else
     s->last_h = plan__relax_eval(s->relax, s->opts.heuristic, n->state);
+  if (plan__relax_oom(s->relax))
+    s->oom = true;
   return s->last_h;
 }
 
@@ -386,6 +398,8 @@ static plan_status run_astar(search *s, uint32_t root) {
       return extract_plan(s, e.id);
     if (!n->evaluated) {
       uint32_t h = evaluate(s, e.id);
+      if (s->oom)
+        return PLAN_ENOMEM;
       n->evaluated = true;
       if (h == PLAN__STRIPS_H_INF) {
         n->h = h;
@@ -401,7 +415,8 @@ static plan_status run_astar(search *s, uint32_t root) {
     }
     n->closed = true;
     out->expanded++;
-    if ((st = time_check(s)))
+    st = time_check(s);
+    if (st)
       return st;
     uint32_t parent = e.id;
     uint32_t g = n->g;
@@ -410,8 +425,13 @@ static plan_status run_astar(search *s, uint32_t root) {
     const uint32_t *resid = NULL;
     uint32_t lm_h = 0;
     if (lmcut) {
-      if (s->last_eval != e.id && evaluate(s, e.id) == PLAN__STRIPS_H_INF)
-        continue;
+      if (s->last_eval != e.id) {
+        uint32_t h = evaluate(s, e.id);
+        if (s->oom)
+          return PLAN_ENOMEM;
+        if (h == PLAN__STRIPS_H_INF)
+          continue;
+      }
       resid = plan__relax_residual(s->relax);
       lm_h = s->last_h;
       lm_put(s, e.id);
@@ -479,14 +499,18 @@ static plan_status run_gbfs(search *s, uint32_t root) {
       continue;
     n->closed = true;
     out->expanded++;
-    if ((st = time_check(s)))
+    st = time_check(s);
+    if (st)
       return st;
     uint32_t parent = e.id;
     const uint64_t *state = n->state;
     size_t n_succ = successors(s, state);
     if (use_pref) {
-      if (s->last_eval != e.id)
+      if (s->last_eval != e.id) {
         evaluate(s, e.id);
+        if (s->oom)
+          return PLAN_ENOMEM;
+      }
       for (size_t k = 0; k < n_succ; k++)
         s->succ_pref[k] = plan__relax_preferred(s->relax, s->succ[k]);
     }
@@ -507,6 +531,8 @@ static plan_status run_gbfs(search *s, uint32_t root) {
       if (plan__pddl_goal_reached(task, c->state))
         return extract_plan(s, id);
       uint32_t h = evaluate(s, id);
+      if (s->oom)
+        return PLAN_ENOMEM;
       c = &s->nodes[id];
       c->h = h;
       c->evaluated = true;
@@ -535,6 +561,8 @@ static plan_status run(search *s) {
   if (add_state(s, task->init, &id, &st) == ADD_FAIL)
     return st;
   uint32_t h0 = evaluate(s, id);
+  if (s->oom)
+    return PLAN_ENOMEM;
   out->h_init = h0;
   if (h0 == PLAN__STRIPS_H_INF) {
     plan__fmt(out->message, sizeof out->message,
@@ -568,9 +596,8 @@ plan_status plan__strips_solve(const plan__pddl_task *task,
   if (s.opts.algo != PLAN__STRIPS_ASTAR && s.opts.algo != PLAN__STRIPS_GBFS)
     return PLAN_EINVAL;
   if (s.opts.heuristic == PLAN__STRIPS_H_DEFAULT)
-    s.opts.heuristic = s.opts.algo == PLAN__STRIPS_ASTAR
-                           ? PLAN__STRIPS_H_LMCUT
-                           : PLAN__STRIPS_H_FF;
+    s.opts.heuristic = s.opts.algo == PLAN__STRIPS_ASTAR ? PLAN__STRIPS_H_LMCUT
+                                                         : PLAN__STRIPS_H_FF;
   if ((unsigned)s.opts.heuristic > PLAN__STRIPS_H_FF)
     return PLAN_EINVAL;
   if (!s.opts.max_nodes)

@@ -35,12 +35,12 @@ typedef struct plan__strips_options {
   unsigned version;
   plan__strips_algo algo;
   plan__strips_heuristic heuristic;
-  uint64_t max_nodes;     /* stored states; 0: 2,000,000 */
-  size_t max_bytes;       /* state arena bytes; 0: 1 GiB */
-  uint64_t time_limit_ms; /* 0: none */
+  uint64_t max_nodes;      /* stored states; 0: 2,000,000 */
+  size_t max_bytes;        /* state arena bytes; 0: 1 GiB */
+  uint64_t time_limit_ms;  /* 0: none */
   const plan_clock *clock; /* for time_limit_ms; NULL: system clock */
-  bool no_pruning; /* true: expand every applicable action instead of a
-                      strong stubborn set (partial-order reduction) */
+  bool no_pruning;         /* true: expand every applicable action instead of a
+                              strong stubborn set (partial-order reduction) */
 } plan__strips_options;
 
 /* Fills *o with the defaults (A*, LM-cut, the caps above). */
@@ -91,14 +91,17 @@ typedef struct plan__relax plan__relax;
 /* Builds the relaxed task of task (borrowed; it must outlive the result).
  * Negative preconditions and negative goals are dropped, which keeps every
  * heuristic admissible where it was. Free with plan__relax_free. */
-plan_status plan__relax_create(const plan__pddl_task *task,
-                               plan__relax **out);
+plan_status plan__relax_create(const plan__pddl_task *task, plan__relax **out);
 void plan__relax_free(plan__relax *r);
 /* The heuristic value of state, or PLAN__STRIPS_H_INF when the goal is
  * unreachable even in the relaxation (a dead end). h must not be
  * PLAN__STRIPS_H_DEFAULT. Not thread-safe per plan__relax. */
 uint32_t plan__relax_eval(plan__relax *r, plan__strips_heuristic h,
                           const uint64_t *state);
+/* Whether the last evaluation (plan__relax_eval or
+ * plan__relax_lmcut_from) ran out of memory; its PLAN__STRIPS_H_INF then
+ * means nothing. */
+bool plan__relax_oom(const plan__relax *r);
 /* After an LM-cut evaluation: each action's cost that the landmarks found
  * did not use (task->n_actions entries, borrowed until the next call).
  * For a successor through action a, h(s) - (cost(a) - residual[a]) is an

@@ -22,21 +22,25 @@
 struct plan__sss {
   const plan__pddl_task *task;
   /* fact -> actions, CSR */
-  uint32_t *add_start, *adders;   /* add f */
-  uint32_t *del_start, *deleters; /* effectively delete f */
-  uint32_t *pre_start, *users;    /* need f true */
-  uint32_t *neg_start, *negusers; /* need f false */
-  uint32_t *del_off, *del;        /* action -> effective deletes */
-  uint32_t *mark;                 /* action -> epoch when in the set */
+  uint32_t *add_start; /* add f */
+  uint32_t *adders;
+  uint32_t *del_start; /* effectively delete f */
+  uint32_t *deleters;
+  uint32_t *pre_start; /* need f true */
+  uint32_t *users;
+  uint32_t *neg_start; /* need f false */
+  uint32_t *negusers;
+  uint32_t *del_off; /* action -> effective deletes */
+  uint32_t *del;
+  uint32_t *mark; /* action -> epoch when in the set */
   uint32_t epoch;
   uint32_t *queue;
 };
 
 /* Builds one fact -> actions index from per-action lists. */
 static plan_status build_index(const plan__pddl_task *t, size_t nf,
-                               const uint32_t *const *lists,
-                               const size_t *lens, uint32_t **start_out,
-                               uint32_t **items_out) {
+                               const uint32_t *const *lists, const size_t *lens,
+                               uint32_t **start_out, uint32_t **items_out) {
   uint32_t *start = plan__calloc(nf + 2, sizeof *start);
   size_t total = 0;
   for (size_t a = 0; a < t->n_actions; a++)
@@ -104,25 +108,29 @@ plan_status plan__sss_create(const plan__pddl_task *t, plan__sss **out) {
     lists[a] = t->actions[a].add;
     lens[a] = t->actions[a].n_add;
   }
-  if ((st = build_index(t, nf, lists, lens, &s->add_start, &s->adders)))
+  st = build_index(t, nf, lists, lens, &s->add_start, &s->adders);
+  if (st)
     goto fail;
   for (size_t a = 0; a < na; a++) {
     lists[a] = s->del + s->del_off[a];
     lens[a] = s->del_off[a + 1] - s->del_off[a];
   }
-  if ((st = build_index(t, nf, lists, lens, &s->del_start, &s->deleters)))
+  st = build_index(t, nf, lists, lens, &s->del_start, &s->deleters);
+  if (st)
     goto fail;
   for (size_t a = 0; a < na; a++) {
     lists[a] = t->actions[a].pre;
     lens[a] = t->actions[a].n_pre;
   }
-  if ((st = build_index(t, nf, lists, lens, &s->pre_start, &s->users)))
+  st = build_index(t, nf, lists, lens, &s->pre_start, &s->users);
+  if (st)
     goto fail;
   for (size_t a = 0; a < na; a++) {
     lists[a] = t->actions[a].pre_neg;
     lens[a] = t->actions[a].n_pre_neg;
   }
-  if ((st = build_index(t, nf, lists, lens, &s->neg_start, &s->negusers)))
+  st = build_index(t, nf, lists, lens, &s->neg_start, &s->negusers);
+  if (st)
     goto fail;
   plan__free(lists);
   plan__free(lens);
@@ -138,9 +146,9 @@ fail:
 void plan__sss_free(plan__sss *s) {
   if (!s)
     return;
-  uint32_t *arrays[] = {s->add_start, s->adders,   s->del_start, s->deleters,
-                        s->pre_start, s->users,    s->neg_start, s->negusers,
-                        s->del_off,   s->del,      s->mark,      s->queue};
+  uint32_t *arrays[] = {s->add_start, s->adders, s->del_start, s->deleters,
+                        s->pre_start, s->users,  s->neg_start, s->negusers,
+                        s->del_off,   s->del,    s->mark,      s->queue};
   for (size_t i = 0; i < PLAN_ARRAY_LEN(arrays); i++)
     plan__free(arrays[i]);
   plan__free(s);
@@ -236,8 +244,7 @@ size_t plan__sss_expand(plan__sss *s, const uint64_t *state, uint32_t *out) {
       }
     for (size_t i = 0; i < ac->n_pre_neg && pick_new; i++)
       if (plan__pddl_state_has(state, ac->pre_neg[i])) {
-        uint32_t nn =
-            count_new(&x, s->del_start, s->deleters, ac->pre_neg[i]);
+        uint32_t nn = count_new(&x, s->del_start, s->deleters, ac->pre_neg[i]);
         if (nn < pick_new) {
           pick_new = nn;
           pick = ac->pre_neg[i];

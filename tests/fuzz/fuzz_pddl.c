@@ -106,11 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   plan_error err;
   if (!fixed) {
     plan__pddl_problem *p = NULL;
-    check(plan__pddl_domain_parse(FIXED_DOMAIN, strlen(FIXED_DOMAIN),
-                                  "fixed", &fixed, &err) == PLAN_OK);
-    check(plan__pddl_problem_parse(fixed, FIXED_PROBLEM,
-                                   strlen(FIXED_PROBLEM), "fixed", &p,
-                                   &err) == PLAN_OK);
+    check(plan__pddl_domain_parse(FIXED_DOMAIN, strlen(FIXED_DOMAIN), "fixed",
+                                  &fixed, &err) == PLAN_OK);
+    check(plan__pddl_problem_parse(fixed, FIXED_PROBLEM, strlen(FIXED_PROBLEM),
+                                   "fixed", &p, &err) == PLAN_OK);
     check(plan__pddl_task_create(fixed, p, &fixed_task, &err) == PLAN_OK);
     plan__pddl_problem_free(p);
   }

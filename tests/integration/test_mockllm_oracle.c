@@ -89,7 +89,9 @@ static char *prompt_for(const fixture *fx, plan__prompt_role role, size_t steps,
                         const char *action, unsigned k,
                         const char *template_text) {
   uint64_t *s = state_after(fx, steps);
-  plan__buf state, hist, out;
+  plan__buf state;
+  plan__buf hist;
+  plan__buf out;
   plan__buf_init(&state, 0);
   plan__buf_init(&hist, 0);
   plan__buf_init(&out, 0);
@@ -399,7 +401,8 @@ static void check_level(const struct level *lv) {
   char *users[REQS];
   int64_t seeds[REQS];
   plan_llm_response r[REQS];
-  size_t malformed = 0, total = 0;
+  size_t malformed = 0;
+  size_t total = 0;
 
   /* propose */
   for (size_t i = 0; i < REQS; i++) {
@@ -407,7 +410,8 @@ static void check_level(const struct level *lv) {
     seeds[i] = (int64_t)i;
   }
   ask_many(&c, users, REQS, PER, seeds, r);
-  size_t well = 0, inapp = 0;
+  size_t well = 0;
+  size_t inapp = 0;
   for (size_t i = 0; i < REQS; i++) {
     ASSERT_OK(r[i].status);
     for (size_t j = 0; j < r[i].n_choices; j++, total++) {
@@ -433,7 +437,8 @@ static void check_level(const struct level *lv) {
   ask_many(&c, users, REQS, PER, seeds, r);
   uint64_t *got = plan__calloc(t->n_words, sizeof *got);
   ASSERT(got);
-  size_t well_w = 0, wrong = 0;
+  size_t well_w = 0;
+  size_t wrong = 0;
   for (size_t i = 0; i < REQS; i++) {
     ASSERT_OK(r[i].status);
     for (size_t j = 0; j < r[i].n_choices; j++, total++) {
@@ -461,7 +466,9 @@ static void check_level(const struct level *lv) {
   for (size_t i = 0; i < REQS; i++)
     users[i] = prompt_for(&fx, PLAN__ROLE_VALUE, 0, NULL, 5, tmpl);
   ask_many(&c, users, REQS, PER, seeds, r);
-  size_t well_v = 0, in1 = 0, in_half = 0;
+  size_t well_v = 0;
+  size_t in1 = 0;
+  size_t in_half = 0;
   double sum = 0;
   for (size_t i = 0; i < REQS; i++) {
     ASSERT_OK(r[i].status);

@@ -615,6 +615,145 @@ static void test_split_samples(void) {
   env_free(&e);
 }
 
+/* ---- out of memory --------------------------------------------------------
+ * Every allocation of a hybrid round and a text round (prompts, batches,
+ * parsing, counting, the checked world model) fails in turn. A failure
+ * inside the scheduler or the backend surfaces as a failed request, which
+ * the components count as data, so the sweep runs over every allocation
+ * index of a clean run instead of stopping at the first clean one: each
+ * run must end in PLAN_OK, PLAN_ENOMEM or PLAN_EBUDGET (the depth limit),
+ * with nothing leaked. */
+static size_t n_alloc, fail_at, live;
+static void *cnt_malloc(void *ud, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  live++;
+  return malloc(n ? n : 1);
+}
+static void *cnt_realloc(void *ud, void *p, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  if (!p)
+    live++;
+  return realloc(p, n ? n : 1);
+}
+static void cnt_free(void *ud, void *p) {
+  (void)ud;
+  if (p)
+    live--;
+  free(p);
+}
+
+static void oom_round(const plan__pb_config *cfg, const plan__pddl_task *task,
+                      bool text) {
+  plan__prompts *pr = NULL;
+  plan__domain *d = NULL;
+  plan_llm *llm = NULL;
+  plan_scheduler *sch = NULL;
+  plan__comp_set *cs = NULL;
+  plan__search *s = NULL;
+  plan_status st = plan__prompts_load(NULL, &pr, NULL);
+  if (st == PLAN_OK) {
+    if (text) {
+      const char *vocab[] = {"boil water", "pour"};
+      st = plan__domain_text_create("Tea.", "cold water", "tea", vocab, 2, pr,
+                                    &d, NULL);
+    } else {
+      st = plan__domain_pddl_create(task, cfg, pr, &d, NULL);
+    }
+  }
+  if (st == PLAN_OK)
+    st = plan_llm_scripted_create(
+        "[{\"match\":\"^\\\\[ROLE: propose\",\"reply\":[\"Action: pick "
+        "up the red block\",\"Action: pour\",\"Action: (pick-up d)\","
+        "\"junk\"]},"
+        "{\"match\":\"ROLE: world\",\"reply\":\"Resulting State: the hand "
+        "is currently holding red block, the blue block is clear, the yellow "
+        "block is clear, the blue block is on top of the orange block, the "
+        "orange block is on the table and the yellow block is on the table\"},"
+        "{\"match\":\"ROLE: judge\",\"reply\":\"Status: on track\"},"
+        "{\"match\":\"ROLE: value\",\"reply\":[\"sure\",\"no idea\"]}]",
+        &fx_clock, &llm, NULL);
+  /* The scripted backend is the test double, not under test: it reports a
+   * failed pattern compile as a script error. */
+  if (st == PLAN_EPARSE)
+    st = PLAN_ENOMEM;
+  if (st == PLAN_OK) {
+    plan_scheduler_options so;
+    plan_scheduler_options_init(&so, PLAN_SCHEDULER_OPTIONS_VERSION);
+    so.clock = &fx_clock;
+    so.max_attempts = 1;
+    st = plan_scheduler_create(llm, &so, &sch, NULL);
+  }
+  if (st == PLAN_OK) {
+    plan__comp_options o;
+    plan__comp_options_default(&o);
+    o.mode = text ? PLAN__MODE_TEXT : PLAN__MODE_HYBRID;
+    o.k = 3;
+    o.propose_samples = 4;
+    o.value_samples = 2;
+    o.w_heuristic = text ? 0 : 1;
+    st = plan__comp_set_create(d, &o, &cs, NULL);
+  }
+  if (st == PLAN_OK) {
+    plan__search_options so;
+    plan__search_options_default(&so);
+    so.algo = PLAN__ALGO_GREEDY;
+    so.max_depth = 1;
+    st = plan__search_create(&so, &cs->proposer, &cs->world, &cs->goal,
+                             &cs->evaluator, sch, NULL, &s, NULL);
+  }
+  if (st == PLAN_OK)
+    st = plan__domain_set_root(d, s);
+  if (st == PLAN_OK)
+    st = plan__search_run(s);
+  if (st != PLAN_OK && st != PLAN_ENOMEM && st != PLAN_EBUDGET)
+    fprintf(stderr, "fail_at %zu: %s (%s)\n", fail_at, plan_status_name(st),
+            s ? plan__search_errmsg(s) : "");
+  ASSERT(st == PLAN_OK || st == PLAN_ENOMEM || st == PLAN_EBUDGET);
+  plan__search_free(s);
+  plan__comp_set_free(cs);
+  plan_scheduler_destroy(sch);
+  plan_llm_destroy(llm);
+  plan__domain_free(d);
+  plan__prompts_free(pr);
+}
+
+static void test_oom(void) {
+  plan__pb_config *cfg = fx_config();
+  plan__pddl_task *task = fx_task(fx_problem1);
+  plan_global_cleanup();
+  plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
+  ASSERT_OK(plan_global_init(&a));
+  for (int text = 0; text < 2; text++) {
+    fail_at = 0;
+    n_alloc = 0;
+    live = 0;
+    oom_round(cfg, task, text);
+    /* What stays is the parsers' compiled patterns, cached until
+     * plan_global_cleanup; a second clean run leaves nothing more. */
+    size_t base = live;
+    n_alloc = 0;
+    oom_round(cfg, task, text);
+    ASSERT_EQ(live, base);
+    size_t total = n_alloc;
+    for (fail_at = 1; fail_at <= total; fail_at++) {
+      n_alloc = 0;
+      oom_round(cfg, task, text);
+      ASSERT_EQ(live, base);
+    }
+    fprintf(stderr, "   oom %s: %zu failure points\n", text ? "text" : "hybrid",
+            total);
+  }
+  fail_at = 0;
+  plan_global_cleanup();
+  ASSERT_OK(plan_global_init(NULL));
+  plan__pddl_task_free(task);
+  plan__pb_config_free(cfg);
+}
+
 int main(int argc, char **argv) {
   TEST_BEGIN(argc, argv);
   RUN(test_hybrid_proposals_and_checks);
@@ -628,5 +767,6 @@ int main(int argc, char **argv) {
   RUN(test_no_scheduler);
   RUN(test_text_mode);
   RUN(test_split_samples);
+  RUN(test_oom);
   TEST_END();
 }

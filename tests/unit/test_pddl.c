@@ -95,6 +95,60 @@ static plan__pddl_task *make_task(const char *dom, const char *prob) {
   return t;
 }
 
+/* A counting allocator that fails allocation number fail_at (1-based). */
+static size_t n_alloc;
+static size_t fail_at;
+static size_t live;
+
+static void *cnt_malloc(void *ud, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  live++;
+  return malloc(n ? n : 1);
+}
+
+static void *cnt_realloc(void *ud, void *p, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  if (!p)
+    live++;
+  return realloc(p, n ? n : 1);
+}
+
+static void cnt_free(void *ud, void *p) {
+  (void)ud;
+  if (p)
+    live--;
+  free(p);
+}
+
+/* Runs scenario with allocation 1, 2, ... failing until it runs through
+ * without reaching the failing allocation. scenario returns whether it
+ * saw PLAN_ENOMEM; either way nothing may leak. */
+static void oom_loop(bool (*scenario)(void)) {
+  plan_global_cleanup();
+  plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
+  ASSERT_OK(plan_global_init(&a));
+  size_t runs = 0;
+  for (fail_at = 1;; fail_at++) {
+    n_alloc = 0;
+    live = 0;
+    bool failed = scenario();
+    ASSERT_EQ(live, 0);
+    runs++;
+    if (n_alloc < fail_at) {
+      ASSERT(!failed);
+      break;
+    }
+  }
+  fail_at = 0;
+  plan_global_cleanup();
+  ASSERT_OK(plan_global_init(NULL));
+  fprintf(stderr, "   %zu allocation failures handled\n", runs - 1);
+}
+
 /* ---- parser errors ----------------------------------------------------- */
 
 static void expect_domain_error(const char *text, plan_status code,
@@ -102,8 +156,7 @@ static void expect_domain_error(const char *text, plan_status code,
   plan_error err;
   memset(&err, 0, sizeof err);
   plan__pddl_domain *d = (plan__pddl_domain *)&err; /* must become NULL */
-  ASSERT_STATUS(plan__pddl_domain_parse(text, strlen(text), "d.pddl", &d,
-                                        &err),
+  ASSERT_STATUS(plan__pddl_domain_parse(text, strlen(text), "d.pddl", &d, &err),
                 code);
   ASSERT(d == NULL);
   ASSERT_STR_EQ(err.text, msg);
@@ -119,16 +172,17 @@ static void expect_problem_error(const char *dom, const char *text,
   plan__pddl_domain *d = NULL;
   ASSERT_OK(plan__pddl_domain_parse(dom, strlen(dom), "d.pddl", &d, &err));
   plan__pddl_problem *p = NULL;
-  ASSERT_STATUS(plan__pddl_problem_parse(d, text, strlen(text), "p.pddl", &p,
-                                         &err),
-                code);
+  ASSERT_STATUS(
+      plan__pddl_problem_parse(d, text, strlen(text), "p.pddl", &p, &err),
+      code);
   ASSERT(p == NULL);
   ASSERT_STR_EQ(err.text, msg);
   plan__pddl_domain_free(d);
 }
 
 static void test_parse_syntax_errors(void) {
-  expect_domain_error("(define (domain d)\n  (:predicates (p ?x)\n", PLAN_EPARSE,
+  expect_domain_error("(define (domain d)\n  (:predicates (p ?x)\n",
+                      PLAN_EPARSE,
                       "d.pddl:2:3: unbalanced parentheses: '(' is never "
                       "closed",
                       2, 3);
@@ -136,11 +190,9 @@ static void test_parse_syntax_errors(void) {
                       "d.pddl:2:3: unbalanced parentheses: unexpected ')'", 2,
                       3);
   expect_domain_error("", PLAN_EPARSE,
-                      "d.pddl:1:1: empty input: expected '(define ...)'", 1,
-                      1);
+                      "d.pddl:1:1: empty input: expected '(define ...)'", 1, 1);
   expect_domain_error("; only a comment\n", PLAN_EPARSE,
-                      "d.pddl:2:1: empty input: expected '(define ...)'", 2,
-                      1);
+                      "d.pddl:2:1: empty input: expected '(define ...)'", 2, 1);
   expect_domain_error("define", PLAN_EPARSE,
                       "d.pddl:1:1: expected '(' but found 'define'", 1, 1);
   expect_domain_error("(define (domain d)) (extra)", PLAN_EPARSE,
@@ -175,8 +227,8 @@ static void test_parse_semantic_errors(void) {
   char buf[512];
   snprintf(buf, sizeof buf,
            "%s(:action a :parameters (?x) :precondition (r ?x)))", pre);
-  expect_domain_error(buf, PLAN_EPARSE,
-                      "d.pddl:2:44: undeclared predicate 'r'", 2, 44);
+  expect_domain_error(buf, PLAN_EPARSE, "d.pddl:2:44: undeclared predicate 'r'",
+                      2, 44);
   snprintf(buf, sizeof buf,
            "%s(:action a :parameters (?x) :precondition (p ?x ?x)))", pre);
   expect_domain_error(buf, PLAN_EPARSE,
@@ -184,8 +236,8 @@ static void test_parse_semantic_errors(void) {
                       43);
   snprintf(buf, sizeof buf, "%s(:action a :parameters (?x) :effect (p ?y)))",
            pre);
-  expect_domain_error(buf, PLAN_EPARSE, "d.pddl:2:40: unbound variable '?y'",
-                      2, 40);
+  expect_domain_error(buf, PLAN_EPARSE, "d.pddl:2:40: unbound variable '?y'", 2,
+                      40);
   snprintf(buf, sizeof buf, "%s(:action a :parameters (?x) :effect (p c)))",
            pre);
   expect_domain_error(buf, PLAN_EPARSE,
@@ -193,8 +245,8 @@ static void test_parse_semantic_errors(void) {
                       ":constants)",
                       2, 40);
   snprintf(buf, sizeof buf, "%s(:action a :parameters (?x - car)))", pre);
-  expect_domain_error(buf, PLAN_EPARSE, "d.pddl:2:30: undeclared type 'car'",
-                      2, 30);
+  expect_domain_error(buf, PLAN_EPARSE, "d.pddl:2:30: undeclared type 'car'", 2,
+                      30);
   snprintf(buf, sizeof buf, "%s(:action a :parameters (?x ?x)))", pre);
   expect_domain_error(buf, PLAN_EPARSE,
                       "d.pddl:2:28: parameter '?x' declared twice", 2, 28);
@@ -202,10 +254,9 @@ static void test_parse_semantic_errors(void) {
   expect_domain_error(buf, PLAN_EPARSE,
                       "d.pddl:2:29: unknown action field ':cost'", 2, 29);
   expect_domain_error("(define (domain d) (:requirements :strips :foo))",
-                      PLAN_EPARSE, "d.pddl:1:43: unknown requirement ':foo'",
-                      1, 43);
-  expect_domain_error("(define (domain d) (:types a - b b - a))",
-                      PLAN_EPARSE,
+                      PLAN_EPARSE, "d.pddl:1:43: unknown requirement ':foo'", 1,
+                      43);
+  expect_domain_error("(define (domain d) (:types a - b b - a))", PLAN_EPARSE,
                       "d.pddl:1:20: the type hierarchy has a cycle through "
                       "'b'",
                       1, 20);
@@ -252,8 +303,7 @@ static void test_parse_unsupported(void) {
                       "d.pddl:1:20: ':functions' is not supported (it needs "
                       ":numeric-fluents)",
                       1, 20);
-  expect_domain_error("(define (domain d) (:durative-action a))",
-                      PLAN_EINVAL,
+  expect_domain_error("(define (domain d) (:durative-action a))", PLAN_EINVAL,
                       "d.pddl:1:20: ':durative-action' is not supported (it "
                       "needs :durative-actions)",
                       1, 20);
@@ -457,7 +507,8 @@ static void test_delete_before_add(void) {
   plan__pddl_task_free(t);
 }
 
-/* ---- validator ------------------------------------------------------------ */
+/* ---- validator ------------------------------------------------------------
+ */
 
 static void check_plan(plan__pddl_task *t, const char *const *steps, size_t n,
                        plan__pddl_verdict verdict, const char *message,
@@ -479,7 +530,7 @@ static void check_plan(plan__pddl_task *t, const char *const *steps, size_t n,
 
 static void test_validate_reports(void) {
   plan__pddl_task *t = make_task(BW_DOMAIN, BW_PROBLEM);
-  const char *good[] = {"(unstack d a)", "(put-down d)", "(unstack a c)",
+  const char *good[] = {"(unstack d a)", "(put-down d)",  "(unstack a c)",
                         "(put-down a)",  "(unstack c b)", "(put-down c)",
                         "(pick-up d)",   "(stack d b)",   "(pick-up a)",
                         "(stack a d)"};
@@ -634,7 +685,8 @@ static void test_validate_static_precondition(void) {
   plan__pddl_task_free(t);
 }
 
-/* ---- plan text -------------------------------------------------------------- */
+/* ---- plan text --------------------------------------------------------------
+ */
 
 static void test_plan_parse(void) {
   const char *text = "; a plan\n"
@@ -665,9 +717,8 @@ static void test_plan_parse(void) {
                           "found 'unstack'");
   ASSERT_EQ(p.n, 0);
   const char *open = "(unstack d a\n";
-  ASSERT_STATUS(
-      plan__pddl_plan_parse(open, strlen(open), "plan.txt", &p, &err),
-      PLAN_EPARSE);
+  ASSERT_STATUS(plan__pddl_plan_parse(open, strlen(open), "plan.txt", &p, &err),
+                PLAN_EPARSE);
   ASSERT_STR_EQ(err.text,
                 "plan.txt:1:1: unbalanced parentheses: '(' is never closed");
   const char *nested = "(unstack (d) a)\n";
@@ -678,6 +729,64 @@ static void test_plan_parse(void) {
   ASSERT_OK(plan__pddl_plan_parse("", 0, "empty", &p, &err));
   ASSERT_EQ(p.n, 0);
   plan__pddl_plan_free(&p);
+}
+
+/* Parse, ground, validate, render: every allocation failure gives
+ * PLAN_ENOMEM and leaks nothing. */
+static bool oom_scenario(void) {
+  plan_error err;
+  plan__pddl_domain *d = NULL;
+  plan__pddl_problem *p = NULL;
+  plan__pddl_task *t = NULL;
+  plan_status st = plan__pddl_domain_parse(TYPED_DOMAIN, strlen(TYPED_DOMAIN),
+                                           "d.pddl", &d, &err);
+  if (!st)
+    st = plan__pddl_problem_parse(d, TYPED_PROBLEM, strlen(TYPED_PROBLEM),
+                                  "p.pddl", &p, &err);
+  if (!st)
+    st = plan__pddl_task_create(d, p, &t, &err);
+  plan__pddl_problem_free(p);
+  plan__pddl_domain_free(d);
+  if (st) {
+    ASSERT_STATUS(st, PLAN_ENOMEM);
+    ASSERT(t == NULL);
+    return true;
+  }
+  bool failed = false;
+  const char *steps[] = {"(move a1 l1 depot)", "(crash a1)",
+                         "(move a1 depot l2)"};
+  plan__pddl_report r;
+  st = plan__pddl_validate(t, steps, 3, &r);
+  if (st) {
+    ASSERT_STATUS(st, PLAN_ENOMEM);
+    failed = true;
+  } else {
+    ASSERT_EQ(r.verdict, PLAN__PDDL_PRECONDITION);
+    plan__buf b;
+    plan__buf_init(&b, 0);
+    st = plan__pddl_report_render(&r, "plan", &b);
+    if (!st)
+      st = plan__pddl_report_json(&r, &b);
+    if (st) {
+      ASSERT_STATUS(st, PLAN_ENOMEM);
+      failed = true;
+    }
+    plan__buf_free(&b);
+    plan__pddl_report_free(&r);
+  }
+  plan__pddl_plan plan;
+  st = plan__pddl_plan_parse("(a b)\n(c d)\n", 12, "plan", &plan, &err);
+  if (st) {
+    ASSERT_STATUS(st, PLAN_ENOMEM);
+    failed = true;
+  }
+  plan__pddl_plan_free(&plan);
+  plan__pddl_task_free(t);
+  return failed;
+}
+
+static void test_oom(void) {
+  oom_loop(oom_scenario);
 }
 
 int main(int argc, char **argv) {
@@ -695,5 +804,6 @@ int main(int argc, char **argv) {
   RUN(test_validate_typed);
   RUN(test_validate_static_precondition);
   RUN(test_plan_parse);
+  RUN(test_oom);
   TEST_END();
 }

@@ -75,6 +75,60 @@ static const char *const NEG_PROBLEM =
     "(define (problem r) (:domain room) (:init (lamp-on))\n"
     "(:goal (and (outside) (not (lamp-on)))))\n";
 
+/* A counting allocator that fails allocation number fail_at (1-based). */
+static size_t n_alloc;
+static size_t fail_at;
+static size_t live;
+
+static void *cnt_malloc(void *ud, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  live++;
+  return malloc(n ? n : 1);
+}
+
+static void *cnt_realloc(void *ud, void *p, size_t n) {
+  (void)ud;
+  if (++n_alloc == fail_at)
+    return NULL;
+  if (!p)
+    live++;
+  return realloc(p, n ? n : 1);
+}
+
+static void cnt_free(void *ud, void *p) {
+  (void)ud;
+  if (p)
+    live--;
+  free(p);
+}
+
+/* Runs scenario with allocation 1, 2, ... failing until it runs through
+ * without reaching the failing allocation. scenario returns whether it
+ * saw PLAN_ENOMEM; either way nothing may leak. */
+static void oom_loop(bool (*scenario)(void)) {
+  plan_global_cleanup();
+  plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
+  ASSERT_OK(plan_global_init(&a));
+  size_t runs = 0;
+  for (fail_at = 1;; fail_at++) {
+    n_alloc = 0;
+    live = 0;
+    bool failed = scenario();
+    ASSERT_EQ(live, 0);
+    runs++;
+    if (n_alloc < fail_at) {
+      ASSERT(!failed);
+      break;
+    }
+  }
+  fail_at = 0;
+  plan_global_cleanup();
+  ASSERT_OK(plan_global_init(NULL));
+  fprintf(stderr, "   %zu allocation failures handled\n", runs - 1);
+}
+
 static plan__pddl_task *make_task(const char *dom, const char *prob) {
   plan_error err;
   plan__pddl_domain *d = NULL;
@@ -126,15 +180,14 @@ static size_t solve_valid(const plan__pddl_task *t, plan__strips_algo algo,
 static void test_astar_optimal(void) {
   const char *probs[] = {BW4, BW5};
   const size_t opt[] = {10, 10};
-  const plan__strips_heuristic hs[] = {
-      PLAN__STRIPS_H_DEFAULT, PLAN__STRIPS_H_LMCUT, PLAN__STRIPS_H_MAX,
-      PLAN__STRIPS_H_BLIND};
+  const plan__strips_heuristic hs[] = {PLAN__STRIPS_H_DEFAULT,
+                                       PLAN__STRIPS_H_LMCUT, PLAN__STRIPS_H_MAX,
+                                       PLAN__STRIPS_H_BLIND};
   for (size_t p = 0; p < PLAN_ARRAY_LEN(probs); p++) {
     plan__pddl_task *t = make_task(BW_DOMAIN, probs[p]);
     for (size_t h = 0; h < PLAN_ARRAY_LEN(hs); h++)
       for (int pr = 0; pr < 2; pr++)
-        ASSERT_EQ(solve_valid(t, PLAN__STRIPS_ASTAR, hs[h], pr, NULL),
-                  opt[p]);
+        ASSERT_EQ(solve_valid(t, PLAN__STRIPS_ASTAR, hs[h], pr, NULL), opt[p]);
     plan__pddl_task_free(t);
   }
 }
@@ -204,14 +257,12 @@ static void test_unsolvable(void) {
 static void test_negative(void) {
   plan__pddl_task *t = make_task(NEG_DOMAIN, NEG_PROBLEM);
   plan__strips_result r;
-  ASSERT_EQ(solve_valid(t, PLAN__STRIPS_ASTAR, PLAN__STRIPS_H_DEFAULT, false,
-                        &r),
-            3);
+  ASSERT_EQ(
+      solve_valid(t, PLAN__STRIPS_ASTAR, PLAN__STRIPS_H_DEFAULT, false, &r), 3);
   ASSERT_STR_EQ(t->actions[r.plan[2]].name, "(leave)");
   plan__strips_result_free(&r);
-  ASSERT_EQ(solve_valid(t, PLAN__STRIPS_ASTAR, PLAN__STRIPS_H_BLIND, true,
-                        NULL),
-            3);
+  ASSERT_EQ(
+      solve_valid(t, PLAN__STRIPS_ASTAR, PLAN__STRIPS_H_BLIND, true, NULL), 3);
   ASSERT(solve_valid(t, PLAN__STRIPS_GBFS, PLAN__STRIPS_H_FF, false, NULL) >=
          3);
   plan__pddl_task_free(t);
@@ -262,8 +313,7 @@ static void test_budgets(void) {
   o.max_nodes = 0;
   o.max_bytes = 160; /* ten 16-byte states */
   ASSERT_STATUS(plan__strips_solve(t, &o, &r), PLAN_EBUDGET);
-  ASSERT_STR_EQ(r.message,
-                "memory budget of 160 bytes for states exhausted");
+  ASSERT_STR_EQ(r.message, "memory budget of 160 bytes for states exhausted");
   plan__strips_result_free(&r);
 
   uint64_t now = 0;
@@ -283,10 +333,8 @@ static void test_deterministic(void) {
   plan__strips_result a;
   plan__strips_result b;
   for (int algo = 0; algo < 2; algo++) {
-    solve_valid(t, (plan__strips_algo)algo, PLAN__STRIPS_H_DEFAULT, false,
-                &a);
-    solve_valid(t, (plan__strips_algo)algo, PLAN__STRIPS_H_DEFAULT, false,
-                &b);
+    solve_valid(t, (plan__strips_algo)algo, PLAN__STRIPS_H_DEFAULT, false, &a);
+    solve_valid(t, (plan__strips_algo)algo, PLAN__STRIPS_H_DEFAULT, false, &b);
     ASSERT_EQ(a.n_plan, b.n_plan);
     ASSERT(!memcmp(a.plan, b.plan, a.n_plan * sizeof *a.plan));
     ASSERT_EQ(a.expanded, b.expanded);
@@ -313,6 +361,38 @@ static void test_names(void) {
   plan__strips_result_free(NULL);
 }
 
+/* Both searches with every allocation failing in turn: PLAN_ENOMEM and
+ * no leak, or the right plan. The task is built with the libc allocator
+ * outside the loop. */
+static plan__pddl_task *oom_task;
+
+static bool oom_scenario(void) {
+  bool failed = false;
+  for (int algo = 0; algo < 2; algo++) {
+    plan__strips_options o;
+    plan__strips_options_init(&o, PLAN__STRIPS_OPTIONS_VERSION);
+    o.algo = (plan__strips_algo)algo;
+    plan__strips_result r;
+    plan_status st = plan__strips_solve(oom_task, &o, &r);
+    if (st) {
+      ASSERT_STATUS(st, PLAN_ENOMEM);
+      ASSERT(!r.solved && r.plan == NULL);
+      failed = true;
+    } else if (algo == 0) {
+      ASSERT_EQ(r.n_plan, 10);
+    }
+    plan__strips_result_free(&r);
+  }
+  return failed;
+}
+
+static void test_oom(void) {
+  oom_task = make_task(BW_DOMAIN, BW4);
+  /* The task was allocated by libc; free it with libc too. */
+  oom_loop(oom_scenario);
+  plan__pddl_task_free(oom_task);
+}
+
 int main(int argc, char **argv) {
   TEST_BEGIN(argc, argv);
   RUN(test_astar_optimal);
@@ -324,5 +404,6 @@ int main(int argc, char **argv) {
   RUN(test_budgets);
   RUN(test_deterministic);
   RUN(test_names);
+  RUN(test_oom);
   TEST_END();
 }

@@ -107,25 +107,36 @@ bool plan__pddl_subtype(const plan__pddl_domain *d, int t, int want) {
 static const char *const supported_reqs[] = {
     ":strips", ":typing", ":negative-preconditions", ":equality"};
 
-static const char *const unsupported_reqs[] = {
-    ":disjunctive-preconditions", ":existential-preconditions",
-    ":universal-preconditions",   ":quantified-preconditions",
-    ":conditional-effects",       ":fluents",
-    ":numeric-fluents",           ":object-fluents",
-    ":adl",                       ":durative-actions",
-    ":duration-inequalities",     ":continuous-effects",
-    ":derived-predicates",        ":timed-initial-literals",
-    ":timed-initial-fluents",     ":preferences",
-    ":constraints",               ":action-costs",
-    ":non-deterministic",         ":probabilistic-effects",
-    ":rewards",                   ":mdp"};
+static const char *const unsupported_reqs[] = {":disjunctive-preconditions",
+                                               ":existential-preconditions",
+                                               ":universal-preconditions",
+                                               ":quantified-preconditions",
+                                               ":conditional-effects",
+                                               ":fluents",
+                                               ":numeric-fluents",
+                                               ":object-fluents",
+                                               ":adl",
+                                               ":durative-actions",
+                                               ":duration-inequalities",
+                                               ":continuous-effects",
+                                               ":derived-predicates",
+                                               ":timed-initial-literals",
+                                               ":timed-initial-fluents",
+                                               ":preferences",
+                                               ":constraints",
+                                               ":action-costs",
+                                               ":non-deterministic",
+                                               ":probabilistic-effects",
+                                               ":rewards",
+                                               ":mdp"};
 
 static plan_status parse_requirements(pctx *c, const pddl_sx *sec) {
   for (size_t i = 1; i < sec->n; i++) {
     const pddl_sx *r = sec->kids[i];
     if (!r->sym)
-      return perr(c, PLAN_EPARSE, r, "expected a requirement such as "
-                                     ":strips, found a list");
+      return perr(c, PLAN_EPARSE, r,
+                  "expected a requirement such as "
+                  ":strips, found a list");
     bool ok = false;
     for (size_t k = 0; k < PLAN_ARRAY_LEN(supported_reqs); k++)
       ok = ok || !strcmp(r->sym, supported_reqs[k]);
@@ -281,9 +292,9 @@ static plan_status parse_types(pctx *c, dbuild *b, const pddl_sx *sec) {
     }
     if (id > 0) {
       if (d->types[id].parent != 0 && d->types[id].parent != parent) {
-        st = perr(c, PLAN_EPARSE, items[i].node,
-                  "type '" SYMF "' declared twice with different parents",
-                  name);
+        st =
+            perr(c, PLAN_EPARSE, items[i].node,
+                 "type '" SYMF "' declared twice with different parents", name);
         break;
       }
     } else {
@@ -365,8 +376,7 @@ static plan_status parse_predicates(pctx *c, dbuild *b, const pddl_sx *sec) {
       return st;
     if (n > PDDL_MAX_ARITY) {
       plan__free(items);
-      return perr(c, PLAN_EINVAL, p, "more than %d arguments",
-                  PDDL_MAX_ARITY);
+      return perr(c, PLAN_EINVAL, p, "more than %d arguments", PDDL_MAX_ARITY);
     }
     for (size_t k = 0; k < n && !st; k++) {
       const pddl_sx *t = items[k].type;
@@ -417,7 +427,8 @@ static plan_status parse_term(pctx *c, scope *s, const pddl_sx *t,
     if (s->goal)
       return perr(c, PLAN_EPARSE, t,
                   "variable '" SYMF "' in the goal (quantified goals are "
-                  "not supported)", t->sym);
+                  "not supported)",
+                  t->sym);
     return perr(c, PLAN_EPARSE, t, "unbound variable '" SYMF "'", t->sym);
   }
   if (c->objmap) {
@@ -451,15 +462,14 @@ static plan_status parse_atom(pctx *c, scope *s, const pddl_sx *x, bool neg) {
     if (s->effect)
       return perr(c, PLAN_EPARSE, x, "an equality cannot be an effect");
     if (s->goal)
-      return perr(c, PLAN_EINVAL, x,
-                  "equality in the goal is not supported");
+      return perr(c, PLAN_EINVAL, x, "equality in the goal is not supported");
     pred = PDDL_EQ;
     arity = 2;
   } else {
     pred = plan__pddl_find_pred(c->dom, head);
     if (pred < 0)
-      return perr(c, PLAN_EPARSE, x->kids[0],
-                  "undeclared predicate '" SYMF "'", head);
+      return perr(c, PLAN_EPARSE, x->kids[0], "undeclared predicate '" SYMF "'",
+                  head);
     arity = c->dom->preds[pred].arity;
   }
   if (x->n - 1 != arity)
@@ -489,8 +499,7 @@ static plan_status parse_atom(pctx *c, scope *s, const pddl_sx *x, bool neg) {
   return PLAN_OK;
 }
 
-static plan_status unsupported_gd(pctx *c, const pddl_sx *x,
-                                  const char *head) {
+static plan_status unsupported_gd(pctx *c, const pddl_sx *x, const char *head) {
   static const struct {
     const char *head;
     const char *req;
@@ -513,9 +522,8 @@ static plan_status unsupported_gd(pctx *c, const pddl_sx *x,
   };
   for (size_t i = 0; i < PLAN_ARRAY_LEN(table); i++)
     if (!strcmp(head, table[i].head))
-      return perr(c, PLAN_EINVAL, x,
-                  "'%s' is not supported (it needs %s)", head,
-                  table[i].req);
+      return perr(c, PLAN_EINVAL, x, "'%s' is not supported (it needs %s)",
+                  head, table[i].req);
   return PLAN_OK;
 }
 
@@ -552,7 +560,8 @@ static plan_status parse_gd(pctx *c, scope *s, const pddl_sx *x, int depth) {
     if (ih && (!strcmp(ih, "and") || !strcmp(ih, "not")))
       return perr(c, PLAN_EINVAL, in,
                   "negation of '%s' is not supported (it needs "
-                  ":disjunctive-preconditions)", ih);
+                  ":disjunctive-preconditions)",
+                  ih);
     if (ih) {
       st = unsupported_gd(c, in, ih);
       if (st)
@@ -569,8 +578,7 @@ static plan_status parse_effect(pctx *c, scope *s, const pddl_sx *x,
     return perr(c, PLAN_EPARSE, x, "effect nested too deeply");
   if (x->sym)
     return perr(c, PLAN_EPARSE, x,
-                "expected an effect in parentheses, found '" SYMF "'",
-                x->sym);
+                "expected an effect in parentheses, found '" SYMF "'", x->sym);
   if (x->n == 0)
     return PLAN_OK;
   const char *head = head_of(x);
@@ -621,8 +629,7 @@ static plan_status freeze_atoms(pctx *c, scope *s, const pddl_sx *at,
   return PLAN_OK;
 }
 
-static plan_status parse_params(pctx *c, const pddl_sx *list,
-                                pddl_schema *sc) {
+static plan_status parse_params(pctx *c, const pddl_sx *list, pddl_schema *sc) {
   if (list->sym)
     return perr(c, PLAN_EPARSE, list,
                 "expected a parameter list in parentheses");
@@ -692,8 +699,7 @@ static plan_status parse_action(pctx *c, dbuild *b, const pddl_sx *sec) {
       return perr(c, PLAN_EPARSE, k,
                   "expected :parameters, :precondition or :effect");
     if (i + 1 >= sec->n)
-      return perr(c, PLAN_EPARSE, k, "missing value after '" SYMF "'",
-                  k->sym);
+      return perr(c, PLAN_EPARSE, k, "missing value after '" SYMF "'", k->sym);
     const pddl_sx *v = sec->kids[i + 1];
     if (!strcmp(k->sym, ":parameters")) {
       if (have_params)
@@ -710,14 +716,11 @@ static plan_status parse_action(pctx *c, dbuild *b, const pddl_sx *sec) {
       if (eff)
         return perr(c, PLAN_EPARSE, k, "duplicate :effect");
       eff = v;
-    } else if (!strcmp(k->sym, ":duration") ||
-               !strcmp(k->sym, ":condition")) {
+    } else if (!strcmp(k->sym, ":duration") || !strcmp(k->sym, ":condition")) {
       return perr(c, PLAN_EINVAL, k,
-                  "'%s' is not supported (it needs :durative-actions)",
-                  k->sym);
+                  "'%s' is not supported (it needs :durative-actions)", k->sym);
     } else {
-      return perr(c, PLAN_EPARSE, k, "unknown action field '" SYMF "'",
-                  k->sym);
+      return perr(c, PLAN_EPARSE, k, "unknown action field '" SYMF "'", k->sym);
     }
   }
   scope s;
@@ -758,8 +761,8 @@ static plan_status keep_source(plan__arena *a, const char *text, size_t len,
 }
 
 /* Checks "(define (KIND NAME) ...)" and returns NAME's node. */
-static plan_status check_define(pctx *c, const pddl_sx *root,
-                                const char *kind, const pddl_sx **name) {
+static plan_status check_define(pctx *c, const pddl_sx *root, const char *kind,
+                                const pddl_sx **name) {
   if (root->sym || root->n == 0 || !is_sym(root->kids[0], "define"))
     return perr(c, PLAN_EPARSE, root, "expected '(define (%s NAME) ...)'",
                 kind);
@@ -773,8 +776,7 @@ static plan_status check_define(pctx *c, const pddl_sx *root,
 
 plan_status plan__pddl_domain_parse(const char *text, size_t len,
                                     const char *source_name,
-                                    plan__pddl_domain **out,
-                                    plan_error *err) {
+                                    plan__pddl_domain **out, plan_error *err) {
   if (!out)
     return plan__error_set(err, PLAN_EINVAL, 0, 0, "out is NULL");
   *out = NULL;
@@ -817,9 +819,8 @@ plan_status plan__pddl_domain_parse(const char *text, size_t len,
     goto fail;
   d->name = (char *)name->sym;
   /* Sections in dependency order, whatever their order in the file. */
-  static const char *const order[] = {":requirements", ":types",
-                                      ":constants", ":predicates",
-                                      ":action"};
+  static const char *const order[] = {":requirements", ":types", ":constants",
+                                      ":predicates", ":action"};
   for (size_t i = 2; i < root->n; i++) {
     const pddl_sx *sec = root->kids[i];
     const char *h = head_of(sec);
@@ -844,17 +845,18 @@ plan_status plan__pddl_domain_parse(const char *text, size_t len,
       st = perr(&c, PLAN_EINVAL, sec,
                 "':functions' is not supported (it needs :numeric-fluents)");
     else if (!strcmp(h, ":durative-action"))
-      st = perr(&c, PLAN_EINVAL, sec, "':durative-action' is not supported "
-                                      "(it needs :durative-actions)");
+      st = perr(&c, PLAN_EINVAL, sec,
+                "':durative-action' is not supported "
+                "(it needs :durative-actions)");
     else if (!strcmp(h, ":derived"))
-      st = perr(&c, PLAN_EINVAL, sec, "':derived' is not supported (it "
-                                      "needs :derived-predicates)");
+      st = perr(&c, PLAN_EINVAL, sec,
+                "':derived' is not supported (it "
+                "needs :derived-predicates)");
     else if (!strcmp(h, ":constraints"))
       st = perr(&c, PLAN_EINVAL, sec,
                 "':constraints' is not supported (it needs :constraints)");
     else
-      st = perr(&c, PLAN_EPARSE, sec, "unknown domain section '" SYMF "'",
-                h);
+      st = perr(&c, PLAN_EPARSE, sec, "unknown domain section '" SYMF "'", h);
     goto fail;
   }
   for (size_t k = 0; k < PLAN_ARRAY_LEN(order); k++) {
@@ -863,21 +865,11 @@ plan_status plan__pddl_domain_parse(const char *text, size_t len,
       if (strcmp(head_of(sec), order[k]))
         continue;
       switch (k) {
-      case 0:
-        st = parse_requirements(&c, sec);
-        break;
-      case 1:
-        st = parse_types(&c, &b, sec);
-        break;
-      case 2:
-        st = parse_constants(&c, &b, sec);
-        break;
-      case 3:
-        st = parse_predicates(&c, &b, sec);
-        break;
-      default:
-        st = parse_action(&c, &b, sec);
-        break;
+      case 0: st = parse_requirements(&c, sec); break;
+      case 1: st = parse_types(&c, &b, sec); break;
+      case 2: st = parse_constants(&c, &b, sec); break;
+      case 3: st = parse_predicates(&c, &b, sec); break;
+      default: st = parse_action(&c, &b, sec); break;
       }
       if (st)
         goto fail;
@@ -940,8 +932,7 @@ static plan_status add_object(pctx *c, pbuild *b, const char *name, int type,
   if (plan__pddl_map_get(&b->objmap, name, strlen(name), &prev)) {
     if (p->objects[prev].type == type)
       return PLAN_OK; /* a constant repeated in :objects */
-    return perr(c, PLAN_EPARSE, at, "object '" SYMF "' declared twice",
-                name);
+    return perr(c, PLAN_EPARSE, at, "object '" SYMF "' declared twice", name);
   }
   if (p->n_objects >= ((size_t)1 << 22))
     return perr(c, PLAN_EBUDGET, at, "more than 4194304 objects");
@@ -953,8 +944,8 @@ static plan_status add_object(pctx *c, pbuild *b, const char *name, int type,
     return nomem(c, at);
   p->objects[p->n_objects].name = s;
   p->objects[p->n_objects].type = type;
-  if (plan__pddl_map_put(&b->objmap, s, strlen(s), (uint32_t)p->n_objects,
-                         NULL, NULL))
+  if (plan__pddl_map_put(&b->objmap, s, strlen(s), (uint32_t)p->n_objects, NULL,
+                         NULL))
     return nomem(c, at);
   p->n_objects++;
   c->objects = p->objects;
@@ -1072,15 +1063,15 @@ plan_status plan__pddl_problem_parse(const plan__pddl_domain *dom,
       continue;
     }
     if (!strcmp(h, ":metric"))
-      st = perr(&c, PLAN_EINVAL, sec, "':metric' is not supported (it "
-                                      "needs :action-costs or "
-                                      ":numeric-fluents)");
+      st = perr(&c, PLAN_EINVAL, sec,
+                "':metric' is not supported (it "
+                "needs :action-costs or "
+                ":numeric-fluents)");
     else if (!strcmp(h, ":constraints"))
       st = perr(&c, PLAN_EINVAL, sec,
                 "':constraints' is not supported (it needs :constraints)");
     else
-      st = perr(&c, PLAN_EPARSE, sec, "unknown problem section '" SYMF "'",
-                h);
+      st = perr(&c, PLAN_EPARSE, sec, "unknown problem section '" SYMF "'", h);
     goto fail;
   }
   bool have_goal = false;
@@ -1096,17 +1087,14 @@ plan_status plan__pddl_problem_parse(const plan__pddl_domain *dom,
         } else if (strcmp(sec->kids[1]->sym, dom->name)) {
           st = perr(&c, PLAN_EPARSE, sec->kids[1],
                     "problem is for domain '" SYMF "', but the domain is "
-                    "'" SYMF "'", sec->kids[1]->sym, dom->name);
+                    "'" SYMF "'",
+                    sec->kids[1]->sym, dom->name);
         } else {
           p->domain_name = (char *)sec->kids[1]->sym;
         }
         break;
-      case 1:
-        st = parse_requirements(&c, sec);
-        break;
-      case 2:
-        st = parse_objects(&c, &b, sec);
-        break;
+      case 1: st = parse_requirements(&c, sec); break;
+      case 2: st = parse_objects(&c, &b, sec); break;
       case 3:
         st = parse_init(&c, &s, sec);
         if (!st)
@@ -1143,8 +1131,7 @@ fail:
 }
 
 plan_status plan__pddl_problem_load(const plan__pddl_domain *dom,
-                                    const char *path,
-                                    plan__pddl_problem **out,
+                                    const char *path, plan__pddl_problem **out,
                                     plan_error *err) {
   if (!out || !path || !dom)
     return plan__error_set(err, PLAN_EINVAL, 0, 0, "NULL argument");

@@ -56,11 +56,10 @@ const char *plan__pddl_domain_name(const plan__pddl_domain *dom);
 plan_status plan__pddl_problem_parse(const plan__pddl_domain *dom,
                                      const char *text, size_t len,
                                      const char *source_name,
-                                     plan__pddl_problem **out,
-                                     plan_error *err);
+                                     plan__pddl_problem **out, plan_error *err);
 plan_status plan__pddl_problem_load(const plan__pddl_domain *dom,
-                                    const char *path,
-                                    plan__pddl_problem **out, plan_error *err);
+                                    const char *path, plan__pddl_problem **out,
+                                    plan_error *err);
 void plan__pddl_problem_free(plan__pddl_problem *prob);
 const char *plan__pddl_problem_name(const plan__pddl_problem *prob);
 
@@ -128,8 +127,9 @@ typedef struct plan__pddl_task {
 
 /* Grounds prob against dom: enumerates the actions whose static
  * preconditions hold and that are reachable in the delete relaxation.
- * Errors: PLAN_EBUDGET if grounding would exceed 2^22 actions or facts
- * (message says which), PLAN_ENOMEM. Free with plan__pddl_task_free. */
+ * Errors: PLAN_EBUDGET if grounding would exceed 2^22 actions or atoms or
+ * 2^27 binding steps (the message says which), PLAN_ENOMEM. Free with
+ * plan__pddl_task_free. */
 plan_status plan__pddl_task_create(const plan__pddl_domain *dom,
                                    const plan__pddl_problem *prob,
                                    plan__pddl_task **out, plan_error *err);
@@ -142,7 +142,8 @@ void plan__pddl_task_free(plan__pddl_task *task);
 
 /* The index of the ground action written as text ("(unstack d a)",
  * "(UNSTACK  d a )", also without the outer parentheses), or -1 when no
- * such action exists in the grounded task. */
+ * such action exists in the grounded task (or, for lack of memory, the
+ * text could not be normalised). */
 long plan__pddl_action_lookup(const plan__pddl_task *task, const char *text);
 /* The id of the fact "(on a b)" (same tolerance), or -1. */
 long plan__pddl_fact_lookup(const plan__pddl_task *task, const char *text);
@@ -186,8 +187,8 @@ size_t plan__pddl_state_facts(const plan__pddl_task *task,
 /* Appends the true facts as "(on a b) (clear c) ..." (one space between,
  * fact-id order) to b. */
 plan_status plan__pddl_state_format(const plan__pddl_task *task,
-                                    const uint64_t *state,
-                                    bool include_static, plan__buf *b);
+                                    const uint64_t *state, bool include_static,
+                                    plan__buf *b);
 
 /* ======================================================================
  * Plans and validation
@@ -195,8 +196,9 @@ plan_status plan__pddl_state_format(const plan__pddl_task *task,
 
 /* A plan read from text: one action per line, "(unstack d a)". Blank lines
  * and ';' comments are ignored (so "; cost = 4 (unit cost)" is fine), and a
- * leading "N:" time stamp and a trailing "[d]" duration are tolerated.
- * Steps are stored as written inside their parentheses, trimmed. */
+ * leading "N:" time stamp and a trailing "[d]" duration are tolerated, as
+ * are several actions on one line. Each step is stored as written, from
+ * its '(' to its ')' ("(UNSTACK d a)"); plan__pddl_validate normalises. */
 typedef struct plan__pddl_plan {
   char **steps;
   int *lines; /* 1-based line of each step */
@@ -207,8 +209,8 @@ typedef struct plan__pddl_plan {
  * a line that is not one parenthesised action. Free with
  * plan__pddl_plan_free. */
 plan_status plan__pddl_plan_parse(const char *text, size_t len,
-                                  const char *source_name,
-                                  plan__pddl_plan *out, plan_error *err);
+                                  const char *source_name, plan__pddl_plan *out,
+                                  plan_error *err);
 plan_status plan__pddl_plan_load(const char *path, plan__pddl_plan *out,
                                  plan_error *err);
 /* Frees the members and zeroes *plan. NULL does nothing. */

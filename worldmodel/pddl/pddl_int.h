@@ -31,8 +31,7 @@ typedef struct pddl_sx {
  * and symbols live in a. Errors (PLAN_EPARSE, PLAN_ENOMEM) name
  * src:line:column. */
 plan_status plan__pddl_sx_read(plan__arena *a, const char *text, size_t len,
-                               const char *src, pddl_sx **out,
-                               plan_error *err);
+                               const char *src, pddl_sx **out, plan_error *err);
 
 /* The label used in messages for a source name: the name itself, or its
  * last path component when the whole name is long. */
@@ -76,7 +75,7 @@ bool plan__pddl_map_get(const pddl_map *m, const void *key, size_t len,
 #define PDDL_OBJ_TERM(o) (-(int32_t)(o)-1)
 #define PDDL_TERM_OBJ(t) ((uint32_t)(-((t) + 1)))
 
-#define PDDL_EQ (-1) /* the predicate of (= a b) */
+#define PDDL_EQ (-1)      /* the predicate of (= a b) */
 #define PDDL_MAX_ARITY 64 /* most arguments of a predicate or action */
 
 typedef struct pddl_atom {
@@ -165,13 +164,13 @@ bool plan__pddl_subtype(const plan__pddl_domain *d, int t, int want);
  * ====================================================================== */
 
 typedef struct pddl_task_int {
-  plan__pddl_domain *dom;   /* private re-parsed copies */
+  plan__pddl_domain *dom; /* private re-parsed copies */
   plan__pddl_problem *prob;
-  plan__arena arena;        /* names, arrays of the public task */
-  pddl_map objects;         /* name -> object id */
-  pddl_map facts;           /* uint32 tuple (pred, args...) -> fact id */
-  pddl_map actions;         /* name -> action id */
-  uint32_t *fact_keys;      /* storage of the fact tuples */
+  plan__arena arena;   /* names, arrays of the public task */
+  pddl_map objects;    /* name -> object id */
+  pddl_map facts;      /* uint32 tuple (pred, args...) -> fact id */
+  pddl_map actions;    /* name -> action id */
+  uint32_t *fact_keys; /* storage of the fact tuples */
 } pddl_task_int;
 
 /* Writes the normalised "(a b c)" form of an action or fact text into b

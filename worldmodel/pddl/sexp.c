@@ -162,8 +162,7 @@ plan_status plan__pddl_sx_read(plan__arena *a, const char *text, size_t len,
         unsigned char b = (unsigned char)text[r.pos];
         if (b < 0x20 || b >= 0x7f) {
           char msg[64];
-          plan__fmt(msg, sizeof msg, "unexpected character (byte 0x%02x)",
-                    b);
+          plan__fmt(msg, sizeof msg, "unexpected character (byte 0x%02x)", b);
           st = rd_error(&r, PLAN_EPARSE, r.line, r.col, msg);
           goto fail;
         }
@@ -202,9 +201,9 @@ plan_status plan__pddl_sx_read(plan__arena *a, const char *text, size_t len,
     kids[n_kids++] = node;
   }
   if (depth > 0) {
-    st = rd_error(&r, PLAN_EPARSE, frames[depth - 1].line,
-                  frames[depth - 1].col,
-                  "unbalanced parentheses: '(' is never closed");
+    st =
+        rd_error(&r, PLAN_EPARSE, frames[depth - 1].line, frames[depth - 1].col,
+                 "unbalanced parentheses: '(' is never closed");
     goto fail;
   }
   if (!root) {
@@ -237,8 +236,8 @@ void plan__pddl_map_free(pddl_map *m) {
   plan__pddl_map_init(m);
 }
 
-static size_t map_find(const pddl_map_slot *slots, size_t cap,
-                       const void *key, size_t len, uint64_t h) {
+static size_t map_find(const pddl_map_slot *slots, size_t cap, const void *key,
+                       size_t len, uint64_t h) {
   size_t i = (size_t)h & (cap - 1);
   for (;;) {
     const pddl_map_slot *s = &slots[i];

@@ -87,8 +87,8 @@ size_t plan__pddl_state_facts(const plan__pddl_task *task,
 }
 
 plan_status plan__pddl_state_format(const plan__pddl_task *task,
-                                    const uint64_t *state,
-                                    bool include_static, plan__buf *b) {
+                                    const uint64_t *state, bool include_static,
+                                    plan__buf *b) {
   bool first = true;
   for (size_t f = 0; f < task->n_facts; f++) {
     if (!plan__pddl_state_has(state, (uint32_t)f))
@@ -181,8 +181,10 @@ long plan__pddl_fact_lookup(const plan__pddl_task *task, const char *text) {
   size_t n = 0;
   b.data[b.len - 1] = ' '; /* ')' becomes a final separator */
   char *p = b.data + 1;
-  char *sp;
-  while ((sp = strchr(p, ' ')) != NULL) {
+  for (;;) {
+    char *sp = strchr(p, ' ');
+    if (!sp)
+      break;
     *sp = '\0';
     if (n > PDDL_MAX_ARITY)
       goto done;

@@ -16,9 +16,9 @@
 
 #include "worldmodel/pddl/pddl_int.h"
 
-#define MAX_GROUND ((size_t)1 << 22)     /* actions or atoms */
-#define MAX_POOL ((size_t)1 << 27)       /* uint32 words of candidate data */
-#define MAX_STEPS ((uint64_t)1 << 27)    /* binding steps */
+#define MAX_GROUND ((size_t)1 << 22)  /* actions or atoms */
+#define MAX_POOL ((size_t)1 << 27)    /* uint32 words of candidate data */
+#define MAX_STEPS ((uint64_t)1 << 27) /* binding steps */
 
 enum { A_INIT = 1, A_REACHED = 2, A_GOAL = 4, A_FINAL = 8 };
 
@@ -74,8 +74,8 @@ static void atom_words(const pddl_atom *a, const uint32_t *binding,
                        uint32_t *key) {
   key[0] = (uint32_t)a->pred;
   for (size_t i = 0; i < a->n; i++)
-    key[i + 1] = a->args[i] >= 0 ? binding[a->args[i]]
-                                 : PDDL_TERM_OBJ(a->args[i]);
+    key[i + 1] =
+        a->args[i] >= 0 ? binding[a->args[i]] : PDDL_TERM_OBJ(a->args[i]);
 }
 
 /* The id of the atom with key words, or -1. */
@@ -103,8 +103,8 @@ static plan_status atom_intern(ground *g, const uint32_t *key, size_t n,
                  sizeof *g->atom_flags))
     return gerr(g, PLAN_ENOMEM, "out of memory");
   memcpy(k, key, n * sizeof *k);
-  if (plan__pddl_map_put(&g->atom_map, k, n * sizeof *k,
-                         (uint32_t)g->n_atoms, NULL, NULL))
+  if (plan__pddl_map_put(&g->atom_map, k, n * sizeof *k, (uint32_t)g->n_atoms,
+                         NULL, NULL))
     return gerr(g, PLAN_ENOMEM, "out of memory");
   g->atom_key[g->n_atoms] = k;
   g->atom_flags[g->n_atoms] = 0;
@@ -171,8 +171,7 @@ static plan_status push_atoms(ground *g, const pddl_atom *lits, size_t n,
 static plan_status emit_candidate(ground *g, uint32_t schema) {
   const pddl_schema *sc = &g->d->schemas[schema];
   if (g->n_cands >= MAX_GROUND)
-    return gerr(g, PLAN_EBUDGET,
-                "grounding needs more than 4194304 actions");
+    return gerr(g, PLAN_EBUDGET, "grounding needs more than 4194304 actions");
   if (plan__grow((void **)&g->cands, &g->cap_cands, g->n_cands + 1,
                  sizeof *g->cands))
     return gerr(g, PLAN_ENOMEM, "out of memory");
@@ -432,7 +431,7 @@ static plan_status build_task(ground *g, plan__pddl_task *t,
   plan_status st = PLAN_OK;
   plan__buf b;
   plan__buf_init(&b, 0);
-  uint32_t *fact_of = NULL;  /* atom -> fact id */
+  uint32_t *fact_of = NULL; /* atom -> fact id */
   named *order = NULL;
   const char **names = NULL;
   bool oom = false;
@@ -443,8 +442,8 @@ static plan_status build_task(ground *g, plan__pddl_task *t,
     goto nomem;
   for (size_t i = 0; i < p->n_objects; i++) {
     objs[i] = p->objects[i].name;
-    if (plan__pddl_map_put(&ti->objects, objs[i], strlen(objs[i]),
-                           (uint32_t)i, NULL, NULL))
+    if (plan__pddl_map_put(&ti->objects, objs[i], strlen(objs[i]), (uint32_t)i,
+                           NULL, NULL))
       goto nomem;
   }
   t->objects = objs;
@@ -495,8 +494,8 @@ static plan_status build_task(ground *g, plan__pddl_task *t,
     facts[i].args = k + 1;
     facts[i].n_args = arity;
     facts[i].is_static = true;
-    if (plan__pddl_map_put(&ti->facts, k, (arity + 1) * sizeof *k,
-                           (uint32_t)i, NULL, NULL))
+    if (plan__pddl_map_put(&ti->facts, k, (arity + 1) * sizeof *k, (uint32_t)i,
+                           NULL, NULL))
       goto nomem;
   }
   t->facts = facts;
@@ -525,9 +524,8 @@ static plan_status build_task(ground *g, plan__pddl_task *t,
   }
   if (!oom)
     qsort(aorder, nr, sizeof *aorder, cmp_named);
-  plan__pddl_action *acts = oom ? NULL
-                                : plan__arena_alloc(ar, (nr + 1) *
-                                                            sizeof *acts);
+  plan__pddl_action *acts =
+      oom ? NULL : plan__arena_alloc(ar, (nr + 1) * sizeof *acts);
   oom = oom || !acts;
   for (size_t i = 0; i < nr && !oom; i++) {
     const gcand *cd = &g->cands[aorder[i].id];
@@ -544,14 +542,14 @@ static plan_status build_task(ground *g, plan__pddl_task *t,
         memcpy(args, g->pool + cd->args, sc->n_params * sizeof *args);
       ac->args = args;
     }
-    ac->pre = remap_ids(ar, g->pool + cd->pre, cd->n_pre, fact_of, &ac->n_pre,
-                        &oom);
+    ac->pre =
+        remap_ids(ar, g->pool + cd->pre, cd->n_pre, fact_of, &ac->n_pre, &oom);
     ac->pre_neg = remap_ids(ar, g->pool + cd->neg, cd->n_neg, fact_of,
                             &ac->n_pre_neg, &oom);
-    ac->add = remap_ids(ar, g->pool + cd->add, cd->n_add, fact_of, &ac->n_add,
-                        &oom);
-    ac->del = remap_ids(ar, g->pool + cd->del, cd->n_del, fact_of, &ac->n_del,
-                        &oom);
+    ac->add =
+        remap_ids(ar, g->pool + cd->add, cd->n_add, fact_of, &ac->n_add, &oom);
+    ac->del =
+        remap_ids(ar, g->pool + cd->del, cd->n_del, fact_of, &ac->n_del, &oom);
     ac->cost = 1;
     for (size_t j = 0; j < ac->n_add; j++)
       facts[ac->add[j]].is_static = false;
@@ -657,8 +655,8 @@ plan_status plan__pddl_task_create(const plan__pddl_domain *dom,
   plan_status st =
       plan__pddl_domain_parse(dom->text, dom->len, dom->source, &ti->dom, err);
   if (!st)
-    st = plan__pddl_problem_parse(ti->dom, prob->text, prob->len,
-                                  prob->source, &ti->prob, err);
+    st = plan__pddl_problem_parse(ti->dom, prob->text, prob->len, prob->source,
+                                  &ti->prob, err);
   if (st)
     goto fail;
   g.d = ti->dom;

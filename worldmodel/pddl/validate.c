@@ -27,8 +27,8 @@ static plan_status plan_error_at(plan_error *err, const char *src, int line,
 }
 
 plan_status plan__pddl_plan_parse(const char *text, size_t len,
-                                  const char *source_name,
-                                  plan__pddl_plan *out, plan_error *err) {
+                                  const char *source_name, plan__pddl_plan *out,
+                                  plan_error *err) {
   if (!out)
     return plan__error_set(err, PLAN_EINVAL, 0, 0, "out is NULL");
   memset(out, 0, sizeof *out);
@@ -83,12 +83,11 @@ plan_status plan__pddl_plan_parse(const char *text, size_t len,
       while (j < end && text[j] != ')' && text[j] != '(' && text[j] != '\0')
         j++;
       if (j >= end || text[j] != ')') {
-        st = plan_error_at(err, source_name, line,
-                           j < end ? (int)(j - pos) + 1 : col,
-                           j < end && text[j] == '('
-                               ? "nested '(' inside an action"
-                               : "unbalanced parentheses: '(' is never "
-                                 "closed");
+        st = plan_error_at(
+            err, source_name, line, j < end ? (int)(j - pos) + 1 : col,
+            j < end && text[j] == '(' ? "nested '(' inside an action"
+                                      : "unbalanced parentheses: '(' is never "
+                                        "closed");
         break;
       }
       if (plan__grow((void **)&out->steps, &cap_steps, out->n + 1,
@@ -168,9 +167,8 @@ typedef struct vctx {
 
 static void add_unmet(vctx *v, plan__buf *text) {
   plan__pddl_report *r = v->r;
-  if (text->status ||
-      plan__grow((void **)&r->unmet, &v->cap_unmet, r->n_unmet + 1,
-                 sizeof *r->unmet)) {
+  if (text->status || plan__grow((void **)&r->unmet, &v->cap_unmet,
+                                 r->n_unmet + 1, sizeof *r->unmet)) {
     v->oom = true;
     return;
   }
@@ -245,8 +243,11 @@ static bool run_step(vctx *v, size_t i, const char *text, uint64_t *state) {
     }
     r->verdict = PLAN__PDDL_UNKNOWN_ACTION;
     r->failed_action = plan__strdup(text);
-    set_message(v, "step %zu: cannot read '%.60s' as an action", i + 1,
-                text);
+    if (!r->failed_action) {
+      v->oom = true;
+      goto done;
+    }
+    set_message(v, "step %zu: cannot read '%.60s' as an action", i + 1, text);
     goto done;
   }
   r->failed_action = plan__strndup(norm.data, norm.len);
@@ -259,8 +260,15 @@ static bool run_step(vctx *v, size_t i, const char *text, uint64_t *state) {
   size_t n_words = 0;
   norm.data[norm.len - 1] = ' ';
   char *w = norm.data + 1;
-  char *sp;
-  while ((sp = strchr(w, ' ')) != NULL && n_words < PLAN_ARRAY_LEN(words)) {
+  bool too_many = false; /* more words than any action takes */
+  for (;;) {
+    char *sp = strchr(w, ' ');
+    if (!sp)
+      break;
+    if (n_words == PLAN_ARRAY_LEN(words)) {
+      too_many = true;
+      break;
+    }
     *sp = '\0';
     words[n_words++] = w;
     w = sp + 1;
@@ -273,15 +281,16 @@ static bool run_step(vctx *v, size_t i, const char *text, uint64_t *state) {
     goto done;
   }
   const pddl_schema *sc = &d->schemas[s];
-  if (n_words - 1 != sc->n_params || sp) {
-    set_message(v, "step %zu %s: '%s' takes %zu argument%s, got %zu", i + 1,
+  if (n_words - 1 != sc->n_params || too_many) {
+    set_message(v, "step %zu %s: '%s' takes %zu argument%s, got %s%zu", i + 1,
                 r->failed_action, sc->name, sc->n_params,
-                sc->n_params == 1 ? "" : "s", sp ? n_words : n_words - 1);
+                sc->n_params == 1 ? "" : "s", too_many ? "more than " : "",
+                n_words - 1);
     goto done;
   }
   for (size_t k = 0; k < sc->n_params; k++) {
-    if (!plan__pddl_map_get(&v->ti->objects, words[k + 1],
-                            strlen(words[k + 1]), &args[k])) {
+    if (!plan__pddl_map_get(&v->ti->objects, words[k + 1], strlen(words[k + 1]),
+                            &args[k])) {
       set_message(v, "step %zu %s: unknown object '%.60s'", i + 1,
                   r->failed_action, words[k + 1]);
       goto done;
@@ -322,10 +331,17 @@ static bool run_step(vctx *v, size_t i, const char *text, uint64_t *state) {
     plan__buf_puts(&v->msg, r->n_unmet > 1 ? " are false" : " is false");
     goto done;
   }
-  long act = plan__pddl_action_lookup(v->task, r->failed_action);
+  /* The normalised name is the key of the action table. */
+  uint32_t act_id;
+  long act = plan__pddl_map_get(&v->ti->actions, r->failed_action,
+                                strlen(r->failed_action), &act_id)
+                 ? (long)act_id
+                 : -1;
   if (PLAN_NEVER(act < 0)) {
-    set_message(v, "step %zu %s: internal error: the action was not "
-                   "grounded", i + 1, r->failed_action);
+    set_message(v,
+                "step %zu %s: internal error: the action was not "
+                "grounded",
+                i + 1, r->failed_action);
     goto done;
   }
   plan__pddl_apply(v->task, state, (size_t)act, state);
@@ -489,14 +505,10 @@ plan_status plan__pddl_report_render(const plan__pddl_report *r,
 
 static const char *verdict_name(plan__pddl_verdict v) {
   switch (v) {
-  case PLAN__PDDL_VALID:
-    return "valid";
-  case PLAN__PDDL_PRECONDITION:
-    return "precondition";
-  case PLAN__PDDL_UNKNOWN_ACTION:
-    return "unknown_action";
-  case PLAN__PDDL_GOAL_UNMET:
-    return "goal_unmet";
+  case PLAN__PDDL_VALID: return "valid";
+  case PLAN__PDDL_PRECONDITION: return "precondition";
+  case PLAN__PDDL_UNKNOWN_ACTION: return "unknown_action";
+  case PLAN__PDDL_GOAL_UNMET: return "goal_unmet";
   }
   return "unknown";
 }
