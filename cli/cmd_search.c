@@ -84,7 +84,7 @@ typedef struct opt_def {
 /* clang-format off */
 static const opt_def opts[O_COUNT] = {
   [O_MODE] = {"--mode", T_STR, 0, 0, "M",
-    "pddl: llm, hybrid, exact (or solver: the classical planner)"},
+    "pddl: llm, hybrid, exact, or solver (the planner)"},
   [O_ALGO] = {"--algo", T_STR, 0, 0, "A",
     "best-first (default), dfs, beam, mcts or greedy"},
   [O_MAX_NODES] = {"--max-nodes", T_U64, 1, 4294967294.0, "N",
@@ -98,7 +98,7 @@ static const opt_def opts[O_COUNT] = {
   [O_BEAM_WIDTH] = {"--beam-width", T_U64, 1, 100000, "W",
     "beam: states kept per level (default 5)"},
   [O_BATCH] = {"--batch", T_U64, 1, 100000, "B",
-    "best-first, mcts: states expanded per round (default 4)"},
+    "best-first, mcts: states per round (default 4)"},
   [O_DFS_CHILDREN] = {"--dfs-children", T_U64, 1, 100000, "N",
     "dfs: children tried per state (default 3)"},
   [O_ITERATIONS] = {"--iterations", T_U64, 1, 100000000, "N",
@@ -134,11 +134,11 @@ static const opt_def opts[O_COUNT] = {
   [O_JUDGE_SAMPLES] = {"--judge-samples", T_U64, 1, 1000, "N",
     "judge samples per state (default 1)"},
   [O_TEMPERATURE] = {"--temperature", T_F64, 0, 2, "T",
-    "sampling temperature of proposals and values (default 1)"},
+    "temperature of the LLM calls (default 1; world model 0)"},
   [O_MAX_TOKENS] = {"--max-tokens", T_U64, 1, 10000000, "N",
     "cap on each reply's tokens"},
   [O_PROMPTS] = {"--prompts", T_PATH, 0, 0, "DIR",
-    "prompt templates that replace the defaults by file name\n"
+    "templates that replace the defaults by file name\n"
     "(docs/prompts.md)"},
   [O_PB_CONFIG] = {"--pb-config", T_PATH, 0, 0, "FILE",
     "pddl: a PlanBench config (YAML) for natural-language\n"
@@ -160,26 +160,27 @@ typedef struct opt_val {
 
 /* The LLM settings a task file may hold (cli/llmconf.h), as fields. */
 static const char *const llm_fields[] = {
-    "provider",     "model",           "base_url",     "api_key_env",
-    "script",       "cassette",        "cassette_mode", "concurrency",
-    "max_attempts", "timeout",         "connect_timeout", "budget_calls",
-    "budget_tokens", "budget_seconds", "seed"};
+    "provider",      "model",           "base_url",
+    "api_key_env",   "script",          "cassette",
+    "cassette_mode", "concurrency",     "max_attempts",
+    "timeout",       "connect_timeout", "budget_calls",
+    "budget_tokens", "budget_seconds",  "seed"};
 
 /* The task fields that are not options. */
 static const char *const task_fields[] = {
-    "kind", "domain", "problem", "goal", "initial_state",
-    "actions", "description", "name", "comment"};
+    "kind",    "domain",      "problem", "goal",   "initial_state",
+    "actions", "description", "name",    "comment"};
 
 void cli_search_usage(FILE *f) {
   fprintf(f,
-          "Search tasks (a pddl task with \"mode\" llm, hybrid or exact, or "
-          "a text task):\n"
+          "Search tasks (pddl with \"mode\" llm, hybrid or exact; text "
+          "tasks):\n"
           "  {\"kind\":\"pddl\",\"domain\":\"d.pddl\",\"problem\":\"p.pddl\","
           "\"mode\":\"hybrid\"}\n"
           "  {\"kind\":\"text\",\"goal\":\"...\",\"initial_state\":\"...\","
           "\"actions\":[...]}\n"
-          "Every option below may also be a task field (\"max_nodes\": 500);"
-          " flags win.\n"
+          "Every option below may also be a task field (\"max_nodes\":500); "
+          "flags win.\n"
           "\n"
           "Search options:\n");
   for (size_t i = 0; i < O_COUNT; i++) {
@@ -197,7 +198,8 @@ void cli_search_usage(FILE *f) {
   fprintf(f, "  --budget-calls N, --budget-tokens N, --budget-seconds S, "
              "--seed N,\n"
              "  --concurrency N, --cassette FILE --cassette-mode M and the "
-             "model options below.\n\n");
+             "other\n"
+             "  model options below.\n\n");
   cli_llmconf_usage(f);
   fprintf(f,
           "\n"
@@ -206,10 +208,12 @@ void cli_search_usage(FILE *f) {
           "simulator and goal\ntest in the loop), exact (no LLM: applicable "
           "actions and a heuristic).\n"
           "Output: {\"plan\":[...],\"solved\":..,\"valid\":..,\"stop\":..,"
-          "\"llm_calls\":..,\"tokens\":..,\n\"nodes\":..,\"wall_s\":..} on "
-          "stdout; progress and a summary on stderr.\nExit status: 0 solved "
-          "(and valid), 1 not solved (the best plan is printed),\n2 usage or "
-          "input error. See docs/cli-task.md.\n");
+          "\"llm_calls\":..,\n"
+          "\"tokens\":..,\"nodes\":..,\"wall_s\":..} on stdout; progress "
+          "and a summary on stderr.\n"
+          "Exit status: 0 solved (and valid), 1 not solved (the best plan is "
+          "printed),\n"
+          "2 usage or input error. See docs/cli-task.md.\n");
 }
 
 /* Everything a run owns, released by run_free. */
@@ -500,11 +504,6 @@ static int read_flags(run *r, int argc, char **argv) {
       return 2;
     if (used)
       continue;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      printf("usage: plan --task FILE [OPTIONS]\n\n");
-      cli_search_usage(stdout);
-      return 0;
-    }
     opt_id o = O_COUNT;
     for (size_t k = 0; k < O_COUNT; k++)
       if (!strcmp(a, opts[k].flag))
@@ -546,8 +545,9 @@ static bool read_text_task(run *r, const char **desc, const char **init,
       continue;
     if (!v || !json_is_string(v) || (i > 0 && !*json_string_value(v)))
       return bad_field(r, names[i],
-                       v ? "a non-empty string" : "a non-empty string (it is "
-                                                  "required)");
+                       v ? "a non-empty string"
+                         : "a non-empty string (it is "
+                           "required)");
     *outs[i] = json_string_value(v);
   }
   const json_t *acts = json_object_get(t, "actions");
@@ -789,14 +789,17 @@ static const char *stop_words(plan__stop s) {
   case PLAN__STOP_GOAL: return "reached the goal";
   case PLAN__STOP_EXHAUSTED: return "no state left to expand";
   case PLAN__STOP_NODES: return "the node budget ran out (--max-nodes)";
-  case PLAN__STOP_DEPTH: return "every open state is at the depth limit "
-                                "(--max-depth)";
-  case PLAN__STOP_CALLS: return "the LLM-call budget ran out "
-                                "(--budget-calls)";
+  case PLAN__STOP_DEPTH:
+    return "every open state is at the depth limit "
+           "(--max-depth)";
+  case PLAN__STOP_CALLS:
+    return "the LLM-call budget ran out "
+           "(--budget-calls)";
   case PLAN__STOP_TOKENS: return "the token budget ran out (--budget-tokens)";
   case PLAN__STOP_TIME: return "the time budget ran out (--budget-seconds)";
-  case PLAN__STOP_ITERATIONS: return "the iteration limit was reached "
-                                     "(--iterations, --max-expansions)";
+  case PLAN__STOP_ITERATIONS:
+    return "the iteration limit was reached "
+           "(--iterations, --max-expansions)";
   case PLAN__STOP_MEMORY: return "the memory cap was reached";
   case PLAN__STOP_ERROR: return "an error";
   default: return "unknown";
@@ -810,16 +813,13 @@ static json_t *stats_json(const plan__comp_set *cs) {
     return NULL;
   plan__proposer_stats ps;
   if (plan__proposer_stats_get(&cs->proposer, &ps) && ps.requests) {
-    json_t *p = json_pack("{sI sI sI sI sI sI sI sI sI}", "requests",
-                          (json_int_t)ps.requests, "samples",
-                          (json_int_t)ps.samples, "failed",
-                          (json_int_t)ps.failed, "truncated",
-                          (json_int_t)ps.truncated, "unknown",
-                          (json_int_t)ps.unknown, "inapplicable",
-                          (json_int_t)ps.inapplicable, "duplicates",
-                          (json_int_t)ps.duplicates, "dropped_k",
-                          (json_int_t)ps.dropped_k, "children",
-                          (json_int_t)ps.children);
+    json_t *p = json_pack(
+        "{sI sI sI sI sI sI sI sI sI}", "requests", (json_int_t)ps.requests,
+        "samples", (json_int_t)ps.samples, "failed", (json_int_t)ps.failed,
+        "truncated", (json_int_t)ps.truncated, "unknown",
+        (json_int_t)ps.unknown, "inapplicable", (json_int_t)ps.inapplicable,
+        "duplicates", (json_int_t)ps.duplicates, "dropped_k",
+        (json_int_t)ps.dropped_k, "children", (json_int_t)ps.children);
     json_object_set_new(o, "proposer", p);
   }
   plan__evaluator_stats es;
@@ -834,11 +834,11 @@ static json_t *stats_json(const plan__comp_set *cs) {
   plan__world_stats ws;
   if (plan__world_stats_get(&cs->world, &ws) && ws.requests) {
     json_t *w = json_pack(
-        "{sI sI sI sI sI sI sI}", "requests", (json_int_t)ws.requests,
-        "failed", (json_int_t)ws.failed, "predictions",
-        (json_int_t)ws.predictions, "unparseable", (json_int_t)ws.unparseable,
-        "wrong", (json_int_t)ws.wrong, "checked", (json_int_t)ws.checked,
-        "inapplicable", (json_int_t)ws.inapplicable);
+        "{sI sI sI sI sI sI sI}", "requests", (json_int_t)ws.requests, "failed",
+        (json_int_t)ws.failed, "predictions", (json_int_t)ws.predictions,
+        "unparseable", (json_int_t)ws.unparseable, "wrong",
+        (json_int_t)ws.wrong, "checked", (json_int_t)ws.checked, "inapplicable",
+        (json_int_t)ws.inapplicable);
     if (w && ws.n_schemas) {
       json_t *sch = json_object();
       for (size_t i = 0; sch && i < ws.n_schemas; i++) {
@@ -919,8 +919,8 @@ static int setup(run *r) {
     }
     if (r->v[O_PB_CONFIG].set && !load_pb_config(r, r->v[O_PB_CONFIG].s))
       return 2;
-    if (plan__domain_pddl_create(r->ptask, r->cfg, r->prompts, &r->dom,
-                                 &err) != PLAN_OK) {
+    if (plan__domain_pddl_create(r->ptask, r->cfg, r->prompts, &r->dom, &err) !=
+        PLAN_OK) {
       fprintf(stderr, "%s: %s\n", prog, err.text);
       return 2;
     }
@@ -968,8 +968,8 @@ static int report(run *r, plan_status st, double wall_s) {
   }
   for (size_t i = 0; i < res.n_steps; i++) {
     const plan__node *nd = plan__search_node(r->search, res.path[i]);
-    json_array_append_new(plan, json_string(nd && nd->action ? nd->action
-                                                             : ""));
+    json_array_append_new(plan,
+                          json_string(nd && nd->action ? nd->action : ""));
   }
   json_object_set_new(o, "plan", plan);
   json_object_set_new(o, "solved", json_boolean(res.solved));
@@ -1038,16 +1038,15 @@ static int report(run *r, plan_status st, double wall_s) {
     fprintf(stderr,
             "%s: %s %s on %s: %s in %zu step%s%s (stop %s; %zu nodes, %llu "
             "rounds, %llu LLM calls, %llu tokens, %.2f s)\n",
-            prog, plan__comp_mode_name(r->mode), plan__algo_name(r->algo),
-            what, res.solved ? "solved" : "best plan so far", res.n_steps,
+            prog, plan__comp_mode_name(r->mode), plan__algo_name(r->algo), what,
+            res.solved ? "solved" : "best plan so far", res.n_steps,
             res.n_steps == 1 ? "" : "s",
-            !r->pddl    ? ""
-            : valid     ? ", valid by the validator"
+            !r->pddl   ? ""
+            : valid    ? ", valid by the validator"
             : have_rep ? ", not valid by the validator"
-                        : "",
+                       : "",
             plan__stop_name(res.stop), res.n_nodes,
-            (unsigned long long)res.rounds,
-            (unsigned long long)res.llm_calls,
+            (unsigned long long)res.rounds, (unsigned long long)res.llm_calls,
             (unsigned long long)res.tokens, wall_s);
     for (size_t i = 0; i < res.n_steps; i++) {
       const plan__node *nd = plan__search_node(r->search, res.path[i]);
@@ -1069,6 +1068,12 @@ static int report(run *r, plan_status st, double wall_s) {
 
 /* Parses the task and the flags, sets up, runs. */
 static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
+  for (int i = 2; i < argc; i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      printf("usage: plan --task FILE [OPTIONS]\n\n");
+      cli_search_usage(stdout);
+      return 0;
+    }
   if (!read_task_options(r, mode_from_flag))
     return 2;
   int rc = read_flags(r, argc, argv);
@@ -1114,8 +1119,8 @@ static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
   if (v[O_TRACE].set) {
     r->trace = fopen(v[O_TRACE].s, "w");
     if (!r->trace) {
-      fprintf(stderr, "%s: cannot write the trace %s: %s\n", prog,
-              v[O_TRACE].s, strerror(errno));
+      fprintf(stderr, "%s: cannot write the trace %s: %s\n", prog, v[O_TRACE].s,
+              strerror(errno));
       return 2;
     }
   }
@@ -1128,8 +1133,7 @@ static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
   pg.verbose = v[O_VERBOSE].b;
   pg.quiet = v[O_QUIET].b;
   pg.t0 = pg.last = plan__now_ns(NULL);
-  plan__proposer wrapped = {r->cs->proposer.name, progress_propose, NULL,
-                            &pg};
+  plan__proposer wrapped = {r->cs->proposer.name, progress_propose, NULL, &pg};
   plan_error err;
   memset(&err, 0, sizeof err);
   if (plan__search_create(&so, &wrapped, &r->cs->world, &r->cs->goal,

@@ -25,7 +25,7 @@
 
 struct plan_search {
   unsigned magic;
-  plan_llm *llm; /* borrowed, may be NULL */
+  plan_llm *llm;         /* borrowed, may be NULL */
   plan_search_options o; /* strings point to the copies below */
   char *goal, *description, *prompts_dir, *model, *trace_path;
   char **actions;
@@ -75,8 +75,10 @@ static const struct {
   const char *name;
   plan__algo internal;
 } algos[] = {
-    {"best-first", PLAN__ALGO_BEST_FIRST}, {"dfs", PLAN__ALGO_DFS},
-    {"beam", PLAN__ALGO_BEAM},             {"mcts", PLAN__ALGO_MCTS},
+    {"best-first", PLAN__ALGO_BEST_FIRST},
+    {"dfs", PLAN__ALGO_DFS},
+    {"beam", PLAN__ALGO_BEAM},
+    {"mcts", PLAN__ALGO_MCTS},
     {"greedy", PLAN__ALGO_GREEDY},
 };
 
@@ -117,9 +119,9 @@ plan_status plan_action_sink_add(plan_action_sink *sink, const char *action) {
     return PLAN_EMISUSE;
   if (!action || !*action)
     return PLAN_EINVAL;
-  plan_status st = plan__search_add_child(sink->s, sink->parent, action,
-                                          strlen(action), NULL,
-                                          PLAN__EFFECT_PURE, NULL);
+  plan_status st =
+      plan__search_add_child(sink->s, sink->parent, action, strlen(action),
+                             NULL, PLAN__EFFECT_PURE, NULL);
   if (st == PLAN_EBUDGET)
     sink->budget = true;
   else if (st != PLAN_OK && sink->failed == PLAN_OK)
@@ -198,7 +200,8 @@ static plan_status cb_simulate(void *self, plan__search *srch,
     }
     if (out.b.status != PLAN_OK) {
       ret = out.b.status;
-      plan__search_set_error(srch, ret, "simulate callback: state of node %u: %s",
+      plan__search_set_error(srch, ret,
+                             "simulate callback: state of node %u: %s",
                              (unsigned)ids[i], plan_strerror(ret));
       break;
     }
@@ -345,8 +348,8 @@ plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
                              "LLM, propose, simulate and is_goal are required",
                              missing);
   }
-  bool uses_llm = llm && (!opts->propose || !opts->simulate ||
-                          !opts->is_goal || !opts->evaluate);
+  bool uses_llm = llm && (!opts->propose || !opts->simulate || !opts->is_goal ||
+                          !opts->evaluate);
   if (uses_llm && (!opts->goal || !*opts->goal))
     return plan__error_set(err, PLAN_EINVAL, 0, 0,
                            "search options: goal is required when an LLM "
@@ -411,8 +414,7 @@ plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
     s->goal_test = s->cs->goal;
   s->has_evaluator = true;
   if (opts->evaluate)
-    s->evaluator =
-        (plan__evaluator){"callback:evaluate", cb_evaluate, NULL, s};
+    s->evaluator = (plan__evaluator){"callback:evaluate", cb_evaluate, NULL, s};
   else if (s->cs)
     s->evaluator = s->cs->evaluator;
   else

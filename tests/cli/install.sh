@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the build into a temporary prefix, then builds examples/ask.c
-# against it twice: through CMake's find_package(plan) and through
-# pkg-config's plan.pc. Both programs must run.
+# and examples/search.c against it twice: through CMake's find_package(plan)
+# and through pkg-config's plan.pc. Every program must run.
 set -eu
 plan="$1"; src="$2"
 build=$(dirname "$plan")
@@ -17,21 +17,27 @@ test -f "$libdir/cmake/plan/planConfig.cmake"
 
 # 1. CMake find_package.
 mkdir -p "$tmp/app"
-cp "$src/examples/ask.c" "$tmp/app/"
+cp "$src/examples/ask.c" "$src/examples/search.c" "$tmp/app/"
 cat > "$tmp/app/CMakeLists.txt" <<'CM'
 cmake_minimum_required(VERSION 3.16)
 project(app C)
 find_package(plan 0.1 REQUIRED)
 add_executable(app ask.c)
 target_link_libraries(app PRIVATE plan::plan)
+add_executable(app_search search.c)
+target_link_libraries(app_search PRIVATE plan::plan)
 CM
 cmake -S "$tmp/app" -B "$tmp/app/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/app/build" >/dev/null
 "$tmp/app/build/app" >/dev/null
+"$tmp/app/build/app_search" >/dev/null
 
 # 2. pkg-config.
 PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists plan
 cc -std=c11 -o "$tmp/app2" "$src/examples/ask.c" \
   $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs plan)
 "$tmp/app2" >/dev/null
+cc -std=c11 -o "$tmp/app3" "$src/examples/search.c" \
+  $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs plan)
+"$tmp/app3" >/dev/null
 echo "install: find_package and pkg-config builds work"

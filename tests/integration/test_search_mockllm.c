@@ -94,23 +94,22 @@ static const char *task_file(int instance) {
   snprintf(prob, sizeof prob, "%s%s/instance-%d.pddl", data, PROBLEMS,
            instance);
   snprintf(cfg, sizeof cfg, "%s%s", data, CONFIG);
-  json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "pddl", "domain",
-                        dom, "problem", prob, "pb_config", cfg, "mode",
-                        "hybrid");
+  json_t *t =
+      json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "pddl", "domain", dom,
+                "problem", prob, "pb_config", cfg, "mode", "hybrid");
   ASSERT(t);
   ASSERT_EQ(json_dump_file(t, path, JSON_SORT_KEYS), 0);
   json_decref(t);
   return path;
 }
 
-static void start_oracle(mockllm_proc *m, const char *noise,
-                         const char *seed) {
+static void start_oracle(mockllm_proc *m, const char *noise, const char *seed) {
   char dom[400], probs[400];
   snprintf(dom, sizeof dom, "%s%s", data, DOMAIN);
   snprintf(probs, sizeof probs, "%s%s", data, PROBLEMS);
-  const char *args[] = {"--brain", "oracle", "--domain", dom,  "--problem-dir",
-                        probs,     "--noise", noise,      "--seed", seed,
-                        NULL};
+  const char *args[] = {"--brain",       "oracle", "--domain", dom,
+                        "--problem-dir", probs,    "--noise",  noise,
+                        "--seed",        seed,     NULL};
   ASSERT_EQ(mockllm_start(m, args), 0);
 }
 
