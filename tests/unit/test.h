@@ -112,6 +112,36 @@ static int test__ran;
     return 0;                                                                  \
   } while (0)
 
+/* TEST_COUNTING_ALLOCATOR() defines, in the file that uses it, a counting
+ * allocator for out-of-memory tests: cnt_malloc/cnt_realloc/cnt_free count
+ * every allocation in n_alloc, fail allocation number fail_at (1-based; 0
+ * never fails) and keep the number of live blocks in live. Install it with
+ *   plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
+ *   plan_global_cleanup(); plan_global_init(&a); */
+#define TEST_COUNTING_ALLOCATOR()                                              \
+  static size_t n_alloc, fail_at, live;                                        \
+  static void *cnt_malloc(void *ud, size_t n) {                                \
+    (void)ud;                                                                  \
+    if (++n_alloc == fail_at)                                                  \
+      return NULL;                                                             \
+    live++;                                                                    \
+    return malloc(n ? n : 1);                                                  \
+  }                                                                            \
+  static void *cnt_realloc(void *ud, void *p, size_t n) {                      \
+    (void)ud;                                                                  \
+    if (++n_alloc == fail_at)                                                  \
+      return NULL;                                                             \
+    if (!p)                                                                    \
+      live++;                                                                  \
+    return realloc(p, n ? n : 1);                                              \
+  }                                                                            \
+  static void cnt_free(void *ud, void *p) {                                    \
+    (void)ud;                                                                  \
+    if (p)                                                                     \
+      live--;                                                                  \
+    free(p);                                                                   \
+  }
+
 /* PLAN_TEST_TIMEOUT_MULTIPLIER scales the timeouts tests use. */
 static inline long test_timeout_ms(long ms) {
   const char *m = getenv("PLAN_TEST_TIMEOUT_MULTIPLIER");

@@ -1326,28 +1326,7 @@ static void test_misuse(void) {
 /* ---- out of memory --------------------------------------------------------
  * Every allocation of a load + replay and of a record + save fails in turn:
  * each run ends in PLAN_OK or PLAN_ENOMEM, with nothing leaked. */
-static size_t n_alloc, fail_at, live;
-static void *cnt_malloc(void *ud, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  live++;
-  return malloc(n ? n : 1);
-}
-static void *cnt_realloc(void *ud, void *p, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  if (!p)
-    live++;
-  return realloc(p, n ? n : 1);
-}
-static void cnt_free(void *ud, void *p) {
-  (void)ud;
-  if (p)
-    live--;
-  free(p);
-}
+TEST_COUNTING_ALLOCATOR()
 
 static bool oom_ok(plan_status st) {
   return st == PLAN_OK || st == PLAN_ENOMEM;

@@ -623,28 +623,7 @@ static void test_split_samples(void) {
  * index of a clean run instead of stopping at the first clean one: each
  * run must end in PLAN_OK, PLAN_ENOMEM or PLAN_EBUDGET (the depth limit),
  * with nothing leaked. */
-static size_t n_alloc, fail_at, live;
-static void *cnt_malloc(void *ud, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  live++;
-  return malloc(n ? n : 1);
-}
-static void *cnt_realloc(void *ud, void *p, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  if (!p)
-    live++;
-  return realloc(p, n ? n : 1);
-}
-static void cnt_free(void *ud, void *p) {
-  (void)ud;
-  if (p)
-    live--;
-  free(p);
-}
+TEST_COUNTING_ALLOCATOR()
 
 static void oom_round(const plan__pb_config *cfg, const plan__pddl_task *task,
                       bool text) {

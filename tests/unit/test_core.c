@@ -38,28 +38,7 @@ static void test_error_set(void) {
 }
 
 /* A counting allocator that fails allocation number fail_at (1-based). */
-static size_t n_alloc, fail_at, live;
-static void *cnt_malloc(void *ud, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  live++;
-  return malloc(n ? n : 1);
-}
-static void *cnt_realloc(void *ud, void *p, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  if (!p)
-    live++;
-  return realloc(p, n ? n : 1);
-}
-static void cnt_free(void *ud, void *p) {
-  (void)ud;
-  if (p)
-    live--;
-  free(p);
-}
+TEST_COUNTING_ALLOCATOR()
 
 static void test_allocator_hooks(void) {
   plan_global_cleanup();
