@@ -76,33 +76,7 @@ static const char *const NEG_PROBLEM =
     "(:goal (and (outside) (not (lamp-on)))))\n";
 
 /* A counting allocator that fails allocation number fail_at (1-based). */
-static size_t n_alloc;
-static size_t fail_at;
-static size_t live;
-
-static void *cnt_malloc(void *ud, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  live++;
-  return malloc(n ? n : 1);
-}
-
-static void *cnt_realloc(void *ud, void *p, size_t n) {
-  (void)ud;
-  if (++n_alloc == fail_at)
-    return NULL;
-  if (!p)
-    live++;
-  return realloc(p, n ? n : 1);
-}
-
-static void cnt_free(void *ud, void *p) {
-  (void)ud;
-  if (p)
-    live--;
-  free(p);
-}
+TEST_COUNTING_ALLOCATOR()
 
 /* Runs scenario with allocation 1, 2, ... failing until it runs through
  * without reaching the failing allocation. scenario returns whether it
