@@ -22,6 +22,13 @@ static void usage(FILE *f) {
           "\n"
           "A planning and tree-search engine for LLM agents.\n"
           "\n"
+          "Tasks (plan --task --help for every option):\n"
+          "  travel  a TravelPlanner query: solved exactly, or translated\n"
+          "          by the LLM first when only \"query\" is given\n"
+          "  pddl    {\"kind\":\"pddl\",\"domain\":..,\"problem\":..,\"mode\":..}\n"
+          "          modes: solver, exact, hybrid, llm\n"
+          "  text    {\"kind\":\"text\",\"goal\":..,\"initial_state\":..}\n"
+          "\n"
           "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
