@@ -16,25 +16,27 @@ static const struct cli_command commands[] = {
 };
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: plan [--help] [--version] COMMAND [ARGS]\n"
-          "       plan --task FILE [OPTIONS]\n"
-          "\n"
-          "A planning and tree-search engine for LLM agents.\n"
-          "\n"
-          "Tasks (plan --task --help for every option):\n"
-          "  travel  a TravelPlanner query: solved exactly, or translated\n"
-          "          by the LLM first when only \"query\" is given\n"
-          "  pddl    {\"kind\":\"pddl\",\"domain\":..,\"problem\":..,\"mode\":..}\n"
-          "          modes: solver, exact, hybrid, llm\n"
-          "  text    {\"kind\":\"text\",\"goal\":..,\"initial_state\":..}\n"
-          "\n"
-          "Commands:\n");
+  fprintf(
+      f,
+      "usage: plan [--help] [--version] COMMAND [ARGS]\n"
+      "       plan --task FILE [OPTIONS]\n"
+      "\n"
+      "A planning and tree-search engine for LLM agents.\n"
+      "\n"
+      "Tasks (plan --task --help for every option):\n"
+      "  travel  a TravelPlanner query: solved exactly, or translated\n"
+      "          by the LLM first when only \"query\" is given\n"
+      "  pddl    {\"kind\":\"pddl\",\"domain\":..,\"problem\":..,\"mode\":..}\n"
+      "          modes: solver, exact, hybrid, llm\n"
+      "  text    {\"kind\":\"text\",\"goal\":..,\"initial_state\":..}\n"
+      "\n"
+      "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-  fprintf(f, "\nRun 'plan COMMAND --help' for a command's options.\n"
-             "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY,\n"
-             "PLAN_MODEL, PLAN_BASE_URL, PLAN_PROVIDER (see README.md).\n");
+  fprintf(f,
+          "\nRun 'plan COMMAND --help' for a command's options.\n"
+          "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY,\n"
+          "PLAN_MODEL, PLAN_BASE_URL, PLAN_PROVIDER (see README.md).\n");
 }
 
 int main(int argc, char **argv) {
