@@ -2,10 +2,37 @@
  * share: a local loop that drives tickets through a backend's vtable
  * without the scheduler, and a one-shot "canned" loopback server that
  * answers one request with fixed bytes and keeps the request it received.
- * Include it after test.h and llm/http.h; the including file defines KEY
- * (the test API key) and assert_no_key. */
+ * It also holds the two mockllm servers the tests share (mock: faults by
+ * directive; slow: with latency), stop_servers, and assert_no_key. Include
+ * it after test.h, llm/http.h and mockllm_proc.h, with KEY (the test API
+ * key) defined. */
 #ifndef PLAN_TEST_HTTP_HARNESS_H
 #define PLAN_TEST_HTTP_HARNESS_H
+
+static mockllm_proc mock; /* plain server, faults by directive */
+static mockllm_proc slow; /* --latency-ms, for the concurrency test */
+
+/* A failed ASSERT exits; the servers must not outlive the test (ctest
+ * would wait for them, since they share its output pipe). */
+static void stop_servers(void) {
+  mockllm_stop(&slow);
+  mockllm_stop(&mock);
+}
+
+/* ======================================================================
+ * Harness
+ * ====================================================================== */
+
+static double now_ms(void) {
+  return (double)plan__now_ns(NULL) / 1e6;
+}
+
+static void assert_no_key(const char *s) {
+  if (s && strstr(s, KEY)) {
+    fprintf(stderr, "the API key leaked into: %s\n", s);
+    exit(1);
+  }
+}
 
 static void count_done(plan_llm_ticket *t, void *ud) {
   (void)t;

@@ -19,30 +19,7 @@
 #define KEY "sk-ant-test-DO-NOT-LEAK-51c0de"
 #define MODEL "claude-mock"
 
-static mockllm_proc mock; /* plain server, faults by directive */
-static mockllm_proc slow; /* --latency-ms, for the concurrency test */
-
-/* A failed ASSERT exits; the servers must not outlive the test (ctest
- * would wait for them, since they share its output pipe). */
-static void stop_servers(void) {
-  mockllm_stop(&slow);
-  mockllm_stop(&mock);
-}
-
-/* ======================================================================
- * Harness
- * ====================================================================== */
-
-static double now_ms(void) {
-  return (double)plan__now_ns(NULL) / 1e6;
-}
-
-static void assert_no_key(const char *s) {
-  if (s && strstr(s, KEY)) {
-    fprintf(stderr, "the API key leaked into: %s\n", s);
-    exit(1);
-  }
-}
+#include "http_harness.h"
 
 static plan_llm *make_llm(const char *base_url, const char *model,
                           long timeout_ms, size_t max_bytes) {
@@ -61,7 +38,6 @@ static plan_llm *make_llm(const char *base_url, const char *model,
   assert_no_key(plan__http_describe(plan_llm_self(llm)));
   return llm;
 }
-#include "http_harness.h"
 
 /* One request (prompt "canned") against a canned reply. */
 static void ask_canned(canned *c, const char *reply,

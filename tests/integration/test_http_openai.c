@@ -18,30 +18,7 @@
 #define KEY "sk-test-DO-NOT-LEAK-7f3a9c"
 #define MODEL "mock-model"
 
-static mockllm_proc mock; /* plain server, faults by directive */
-static mockllm_proc slow; /* --latency-ms, for the concurrency test */
-
-/* A failed ASSERT exits; the servers must not outlive the test (ctest
- * would wait for them, since they share its output pipe). */
-static void stop_servers(void) {
-  mockllm_stop(&slow);
-  mockllm_stop(&mock);
-}
-
-/* ======================================================================
- * Harness
- * ====================================================================== */
-
-static double now_ms(void) {
-  return (double)plan__now_ns(NULL) / 1e6;
-}
-
-static void assert_no_key(const char *s) {
-  if (s && strstr(s, KEY)) {
-    fprintf(stderr, "the API key leaked into: %s\n", s);
-    exit(1);
-  }
-}
+#include "http_harness.h"
 
 static plan_llm *make_llm(const char *base_url, long timeout_ms,
                           size_t max_bytes) {
@@ -60,7 +37,6 @@ static plan_llm *make_llm(const char *base_url, long timeout_ms,
   assert_no_key(plan__http_describe(plan_llm_self(llm)));
   return llm;
 }
-#include "http_harness.h"
 
 /* One request with default fields (plus the given options) against a
  * canned reply; the response goes to out. */
