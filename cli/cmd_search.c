@@ -56,6 +56,7 @@ typedef enum opt_id {
   O_PATH_COST,
   O_PROPOSE,
   O_PROPOSE_SAMPLES,
+  O_NO_VALUE,
   O_VALUE_SAMPLES,
   O_RUBRIC,
   O_LOGPROBS,
@@ -113,6 +114,10 @@ static const opt_def opts[O_COUNT] = {
     "sample (n sampled actions, top k; default) or list"},
   [O_PROPOSE_SAMPLES] = {"--propose-samples", T_U64, 1, 1000, "N",
     "sampled proposals per state (default 2 x branching)"},
+  [O_NO_VALUE] = {"--no-value", T_BOOL, 0, 0, NULL,
+    "no value function, no value calls: every state ranks\n"
+    "the same; greedy takes the most proposed action (the\n"
+    "LLM alone), best-first searches breadth first"},
   [O_VALUE_SAMPLES] = {"--value-samples", T_U64, 1, 1000, "N",
     "LLM value samples per state (default 3)"},
   [O_RUBRIC] = {"--rubric", T_STR, 0, 0, "R",
@@ -667,9 +672,25 @@ static bool parse_rubric(const char *s, plan__comp_options *co) {
   return true;
 }
 
+/* The options that only shape the value function, which --no-value
+ * turns off: asking for both is a contradiction, not a preference. */
+static const opt_id value_opts[] = {
+    O_VALUE_SAMPLES, O_RUBRIC,    O_LOGPROBS,         O_PRUNE_IMPOSSIBLE,
+    O_PRUNE_BELOW,   O_HEURISTIC, O_HEURISTIC_WEIGHT,
+};
+
 /* Component options from the run's options. */
 static bool comp_options(run *r, plan__comp_options *co) {
   const opt_val *v = r->v;
+  if (v[O_NO_VALUE].b)
+    for (size_t i = 0; i < PLAN_ARRAY_LEN(value_opts); i++)
+      if (v[value_opts[i]].set) {
+        fprintf(stderr,
+                "%s: %s sets the value function, which --no-value turns "
+                "off\n",
+                prog, opts[value_opts[i]].flag);
+        return false;
+      }
   plan__comp_options_default(co);
   co->mode = r->mode;
   if (r->mode == PLAN__MODE_EXACT)
@@ -801,6 +822,7 @@ static const char *stop_words(plan__stop s) {
     return "the iteration limit was reached "
            "(--iterations, --max-expansions)";
   case PLAN__STOP_MEMORY: return "the memory cap was reached";
+  case PLAN__STOP_SETTLED: return "the decision was clear (overthinking guard)";
   case PLAN__STOP_ERROR: return "an error";
   default: return "unknown";
   }
@@ -1136,9 +1158,11 @@ static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
   plan__proposer wrapped = {r->cs->proposer.name, progress_propose, NULL, &pg};
   plan_error err;
   memset(&err, 0, sizeof err);
-  if (plan__search_create(&so, &wrapped, &r->cs->world, &r->cs->goal,
-                          &r->cs->evaluator, r->conf.sched, r->trace,
-                          &r->search, &err) != PLAN_OK) {
+  /* --no-value: no evaluator, so every state ranks as the root. */
+  const plan__evaluator *ev = v[O_NO_VALUE].b ? NULL : &r->cs->evaluator;
+  if (plan__search_create(&so, &wrapped, &r->cs->world, &r->cs->goal, ev,
+                          r->conf.sched, r->trace, &r->search,
+                          &err) != PLAN_OK) {
     fprintf(stderr, "%s: %s\n", prog, err.text);
     return 2;
   }
@@ -1148,8 +1172,9 @@ static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
     return 1;
   }
   if (!v[O_QUIET].b)
-    fprintf(stderr, "%s: %s mode, %s search on %s%s%s\n", prog,
+    fprintf(stderr, "%s: %s mode, %s search%s on %s%s%s\n", prog,
             plan__comp_mode_name(r->mode), plan__algo_name(r->algo),
+            ev ? "" : " without a value function",
             r->pddl ? r->ptask->problem_name : r->task_path,
             r->llm_open ? " with " : "",
             r->llm_open ? plan_llm_name(r->conf.llm) : "");

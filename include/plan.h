@@ -76,7 +76,8 @@ PLAN_API int plan_version_number(void);
   X(EBUDGET, "budget exhausted")                                               \
   X(ECANCELED, "canceled")                                                     \
   X(EINTERNAL, "internal error")                                               \
-  X(ETRUNCATED, "output truncated")
+  X(ETRUNCATED, "output truncated")                                            \
+  X(ENOTSUP, "not supported")
 
 /* clang-format off */
 typedef enum plan_status {
@@ -448,7 +449,9 @@ PLAN_API void plan_parse_list_free(char **items, size_t n);
  * defaults send all items of a search round to the model as one
  * concurrent batch. Without an LLM (llm NULL), propose, simulate and
  * is_goal are required and evaluate may be NULL (then every state ranks
- * the same and best-first searches breadth first).
+ * the same: best-first searches breadth first, greedy takes the most
+ * proposed action at every step). With an LLM, a NULL evaluate is the
+ * LLM value function.
  *
  * State and action strings passed to callbacks are NUL-terminated and
  * borrowed for the call. A callback must not call into its own
@@ -460,7 +463,9 @@ typedef enum plan_search_algo {
   PLAN_SEARCH_DFS,            /* pruned depth-first (Tree of Thoughts) */
   PLAN_SEARCH_BEAM,
   PLAN_SEARCH_MCTS,
-  PLAN_SEARCH_GREEDY /* no search: always the best child */
+  PLAN_SEARCH_GREEDY /* no search: one child per step, never back: the
+                        best valued, or with no evaluator the most
+                        proposed (the LLM alone) */
 } plan_search_algo;
 
 /* Parses "best-first", "dfs", "beam", "mcts" or "greedy". PLAN_EINVAL for
@@ -628,6 +633,75 @@ PLAN_API void plan_search_stats_get(const plan_search *s,
 PLAN_API const char *plan_search_errmsg(const plan_search *s);
 /* Destroys the search and its result. NULL does nothing. */
 PLAN_API void plan_search_destroy(plan_search *s);
+
+/* ======================================================================
+ * Environments
+ * ======================================================================
+ * An environment is the real world an agent acts in: it can be observed,
+ * and an action executed in it changes it. Every action has an effect
+ * class: pure (changes nothing), reversible (undone by restoring a
+ * snapshot, or by a reset and a replay of the committed actions) or
+ * irreversible (never undone: the agent only simulates it before it
+ * commits, docs/agent.md). Built-in environments: the command environment
+ * below (a program speaking JSON lines on stdin/stdout, docs/env.md) and
+ * PDDL tasks (plan --task FILE --act). Write your own with
+ * plan_env_custom_create (plan_backend.h). */
+typedef struct plan_env plan_env;
+
+typedef enum plan_effect {
+  PLAN_EFFECT_PURE = 0,
+  PLAN_EFFECT_REVERSIBLE,
+  PLAN_EFFECT_IRREVERSIBLE
+} plan_effect;
+
+/* "pure", "reversible", "irreversible"; "?" for an unknown value. */
+PLAN_API const char *plan_effect_name(plan_effect e);
+/* Parses the names above. PLAN_EINVAL for anything else. */
+PLAN_API plan_status plan_effect_parse(const char *s, plan_effect *out);
+
+#define PLAN_ENV_COMMAND_OPTIONS_VERSION 1
+
+typedef struct plan_env_command_options {
+  unsigned version;
+  /* The most one request may take, in ms; default 10000. A program that
+   * does not answer in time is killed and the call fails (PLAN_ETIMEOUT). */
+  long timeout_ms;
+  /* The working directory of the program (NULL: the caller's). */
+  const char *cwd;
+  /* Where the program's stderr goes: NULL lets it through to ours. */
+  const char *stderr_path;
+} plan_env_command_options;
+
+PLAN_API void plan_env_command_options_init(plan_env_command_options *o,
+                                            unsigned version);
+
+/* Starts argv[0] (searched in PATH when it has no slash) with argv
+ * (NULL-terminated, copied) and greets it ({"op":"hello"}); its reply
+ * declares the capabilities and effect classes (docs/env.md). o may be NULL
+ * (defaults). Errors (message in *err): PLAN_EINVAL (empty argv), PLAN_EIO
+ * (cannot start, exits or closes its output), PLAN_ETIMEOUT, PLAN_EPARSE
+ * (a reply that is not the protocol's JSON, quoted in the message). Destroy
+ * with plan_env_destroy, which ends the program. */
+PLAN_API plan_status plan_env_command_create(
+    const char *const *argv, const plan_env_command_options *o,
+    plan_env **out, plan_error *err);
+
+/* The current observation (the state as text). The string is borrowed:
+ * valid until the next call on env. PLAN_EMISUSE on NULL arguments; any
+ * environment failure with its message in *err. */
+PLAN_API plan_status plan_env_observe(plan_env *env, const char **out,
+                                      plan_error *err);
+/* Executes action in the real environment and returns the observation
+ * after it (borrowed like plan_env_observe). PLAN_ENOTFOUND: the action
+ * cannot be done there (the environment is unchanged). */
+PLAN_API plan_status plan_env_execute(plan_env *env, const char *action,
+                                      const char **observation,
+                                      plan_error *err);
+/* The effect class of action. An environment that cannot say makes it
+ * irreversible (the safe answer); never fails. */
+PLAN_API plan_effect plan_env_effect(plan_env *env, const char *action);
+/* Ends the environment (and its program). NULL does nothing. */
+PLAN_API void plan_env_destroy(plan_env *env);
 
 #ifdef __cplusplus
 }

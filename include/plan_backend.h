@@ -82,6 +82,57 @@ PLAN_API void plan_llm_response_set_error(plan_llm_response *resp,
 PLAN_API const plan_llm_vtbl *plan_llm_vtable(const plan_llm *llm);
 PLAN_API void *plan_llm_self(const plan_llm *llm);
 
+/* ======================================================================
+ * Environments (see plan_env in plan.h)
+ * ======================================================================
+ * An environment is a versioned vtable plus a `void *self`, like a
+ * backend. Every function gets an error record (never NULL) whose text
+ * it may fill with a message (snprintf into err->text); the library sets
+ * the code from the returned status. Calls come from one thread at a
+ * time. */
+
+#define PLAN_ENV_ABI_VERSION 1
+
+#define PLAN_ENV_CAP_SNAPSHOT 0x1u /* snapshot and restore */
+#define PLAN_ENV_CAP_RESET 0x2u    /* reset to the initial state */
+#define PLAN_ENV_CAP_DONE 0x4u     /* done: whether the task is achieved */
+
+typedef struct plan_env_vtbl {
+  unsigned abi_version; /* PLAN_ENV_ABI_VERSION */
+  const char *name;
+  unsigned caps; /* PLAN_ENV_CAP_* */
+  /* Writes the current observation to out. Required. */
+  plan_status (*observe)(void *self, plan_state_buf *out, plan_error *err);
+  /* Executes action and writes the observation after it to out. Return
+   * PLAN_ENOTFOUND when the action cannot be done (nothing changed); any
+   * other failure means the environment's state is unknown. Required. */
+  plan_status (*execute)(void *self, const char *action, plan_state_buf *out,
+                         plan_error *err);
+  /* The effect class of action. NULL (or a failure): irreversible. */
+  plan_status (*effect)(void *self, const char *action, plan_effect *out,
+                        plan_error *err);
+  /* PLAN_ENV_CAP_SNAPSHOT: saves the state under a new id / goes back to
+   * a saved one (ids stay valid until destroy). */
+  plan_status (*snapshot)(void *self, uint64_t *id, plan_error *err);
+  plan_status (*restore)(void *self, uint64_t id, plan_error *err);
+  /* PLAN_ENV_CAP_RESET: back to the initial state. */
+  plan_status (*reset)(void *self, plan_error *err);
+  /* PLAN_ENV_CAP_DONE: whether the task is achieved in the current state
+   * (an environment without it leaves the goal test to the agent). */
+  plan_status (*done)(void *self, bool *out, plan_error *err);
+  void (*destroy)(void *self);
+  /* A one-line description for logs; optional. */
+  const char *(*describe)(void *self);
+} plan_env_vtbl;
+
+/* Creates an environment from a vtable and self (retained until destroy,
+ * which calls vtbl->destroy(self)). vtbl must stay valid for the
+ * environment's life. Errors: PLAN_EINVAL (a NULL vtable, observe or
+ * execute, an ABI version this library does not know; message in *err). */
+PLAN_API plan_status plan_env_custom_create(const plan_env_vtbl *vtbl,
+                                            void *self, plan_env **out,
+                                            plan_error *err);
+
 #ifdef __cplusplus
 }
 #endif

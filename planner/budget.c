@@ -12,7 +12,7 @@
 
 static const char *const stop_names[] = {
     "none",   "goal", "exhausted",  "nodes", "depth", "calls",
-    "tokens", "time", "iterations", "error", "memory"};
+    "tokens", "time", "iterations", "error", "memory", "settled"};
 
 const char *plan__stop_name(plan__stop why) {
   if ((unsigned)why < PLAN_ARRAY_LEN(stop_names))
@@ -50,7 +50,8 @@ plan_status plan__search_status(const plan__search *s) {
   switch (s->stop) {
   case PLAN__STOP_NONE:
   case PLAN__STOP_GOAL:
-  case PLAN__STOP_EXHAUSTED: return PLAN_OK;
+  case PLAN__STOP_EXHAUSTED:
+  case PLAN__STOP_SETTLED: return PLAN_OK;
   case PLAN__STOP_ERROR: return PLAN_EINTERNAL; /* status is always set */
   default: return PLAN_EBUDGET;
   }

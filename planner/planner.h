@@ -91,7 +91,7 @@ typedef struct plan__node {
    * unless a shallower, not yet expanded copy replaced it). */
   plan__node_id same_as;
   plan__value value;
-  double prior; /* proposer's prior in [0,1] (frequency share), MCTS */
+  double prior; /* proposer's prior in [0,1] (frequency share): MCTS, greedy */
   /* MCTS statistics. */
   uint32_t visits;
   double value_sum;
@@ -110,7 +110,8 @@ typedef enum plan__stop {
   PLAN__STOP_TIME,       /* wall-time budget */
   PLAN__STOP_ITERATIONS, /* MCTS iterations / algorithm's own limit */
   PLAN__STOP_ERROR,      /* a component failed (message in errmsg) */
-  PLAN__STOP_MEMORY      /* the arena's byte cap (max_memory) */
+  PLAN__STOP_MEMORY,     /* the arena's byte cap (max_memory) */
+  PLAN__STOP_SETTLED     /* the decision is clear (settle_* options) */
 } plan__stop;
 
 const char *plan__stop_name(plan__stop s);
@@ -210,6 +211,13 @@ typedef struct plan__search_options {
   /* Byte cap of the arena (node text, actions, exact states); default
    * 256 MiB. Hitting it stops with PLAN__STOP_MEMORY and PLAN_EBUDGET. */
   uint64_t max_memory;
+  /* The overthinking guard (the agent loop's deliberation; 0: off). After
+   * each round the search stops with PLAN__STOP_SETTLED when the best
+   * first action is ahead of every other one by more than settle_margin
+   * (plan__search_first_actions) or when the best value found has not
+   * improved for settle_patience rounds. */
+  double settle_margin;
+  uint32_t settle_patience;
 } plan__search_options;
 
 /* Fills o with the defaults above (every other field zero). A field left
@@ -335,6 +343,24 @@ bool plan__search_expandable(plan__search *s, plan__node_id id);
 /* Sorts ids by rank, highest first, ties by smaller id. PLAN_ENOMEM. */
 plan_status plan__search_sort_by_rank(plan__search *s, plan__node_id *ids,
                                       size_t n);
+
+/* The root's children as first actions, each with the value of the best
+ * plan found through it: the highest plan__search_rank in its subtree
+ * (duplicates count for the subtree they were reached in; a goal is 1),
+ * the spread of that node's samples (plan__value_spread) and its sample
+ * count. Sorted best first (ties by smaller id); only children with a
+ * state that are not pruned. *out is a new array (plan__free), *n its
+ * length; PLAN_ENOMEM. */
+typedef struct plan__first_action {
+  plan__node_id child; /* the root's child */
+  plan__node_id best;  /* the node of the best plan through it */
+  double value;
+  double spread;
+  uint32_t samples;
+  bool goal; /* a goal was found through it */
+} plan__first_action;
+plan_status plan__search_first_actions(plan__search *s,
+                                       plan__first_action **out, size_t *n);
 
 /* ---- for components --------------------------------------------------------
  */

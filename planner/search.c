@@ -852,6 +852,124 @@ static void finish_round(plan__search *s, bool simulated) {
     plan__trace_node(s, (plan__node_id)id);
 }
 
+/* ======================================================================
+ * First actions and the overthinking guard
+ * ====================================================================== */
+
+static int first_cmp(const void *a, const void *b) {
+  const plan__first_action *x = a;
+  const plan__first_action *y = b;
+  if (x->value != y->value)
+    return x->value > y->value ? -1 : 1;
+  return x->child < y->child ? -1 : x->child > y->child;
+}
+
+plan_status plan__search_first_actions(plan__search *s,
+                                       plan__first_action **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  if (!search_ok(s) || s->n_nodes == 0)
+    return PLAN_OK;
+  size_t cnt = 0;
+  for (plan__node_id c = s->nodes[0].first_child; c != PLAN__NODE_NONE;
+       c = s->nodes[c].next_sibling)
+    cnt++;
+  if (cnt == 0)
+    return PLAN_OK;
+  plan__first_action *fa = plan__calloc(cnt, sizeof *fa);
+  /* top[id]: the index in fa of the root child id descends from. Nodes are
+   * created after their parents, so one pass in id order fills it. */
+  uint32_t *top = plan__calloc(s->n_nodes, sizeof *top);
+  if (!fa || !top) {
+    plan__free(fa);
+    plan__free(top);
+    return PLAN_ENOMEM;
+  }
+  size_t k = 0;
+  top[0] = UINT32_MAX;
+  for (plan__node_id c = s->nodes[0].first_child; c != PLAN__NODE_NONE;
+       c = s->nodes[c].next_sibling) {
+    fa[k].child = c;
+    fa[k].best = PLAN__NODE_NONE;
+    fa[k].value = -1;
+    k++;
+  }
+  for (size_t id = 1; id < s->n_nodes; id++) {
+    const plan__node *nd = &s->nodes[id];
+    if (nd->parent == 0) {
+      top[id] = UINT32_MAX;
+      for (size_t j = 0; j < cnt; j++)
+        if (fa[j].child == id)
+          top[id] = (uint32_t)j;
+    } else {
+      top[id] = nd->parent < s->n_nodes ? top[nd->parent] : UINT32_MAX;
+    }
+    if (top[id] == UINT32_MAX || !(nd->flags & PLAN__NODE_HAS_STATE) ||
+        (nd->flags & PLAN__NODE_PRUNED))
+      continue;
+    plan__first_action *f = &fa[top[id]];
+    double r = plan__search_rank(s, (plan__node_id)id);
+    /* A duplicate ranks as its canonical node, but it is a goal of this
+     * subtree only when that node is one. */
+    const plan__node *canon = nd;
+    if ((nd->flags & PLAN__NODE_DUPLICATE) && nd->same_as < s->n_nodes)
+      canon = &s->nodes[nd->same_as];
+    if (r > f->value) {
+      f->value = r;
+      f->best = (plan__node_id)id;
+      f->goal = (canon->flags & PLAN__NODE_GOAL) != 0;
+      f->spread = f->goal ? 0 : plan__value_spread(&canon->value);
+      f->samples = canon->value.samples;
+    }
+  }
+  size_t m = 0;
+  for (size_t j = 0; j < cnt; j++)
+    if (fa[j].best != PLAN__NODE_NONE)
+      fa[m++] = fa[j];
+  plan__free(top);
+  if (m == 0) {
+    plan__free(fa);
+    return PLAN_OK;
+  }
+  qsort(fa, m, sizeof *fa, first_cmp);
+  *out = fa;
+  *n = m;
+  return PLAN_OK;
+}
+
+/* After a round: the overthinking guard's stop rules. */
+static void settle_check(plan__search *s) {
+  if (s->stop != PLAN__STOP_NONE || s->status != PLAN_OK)
+    return;
+  if (s->opts.settle_patience) {
+    double best = -1;
+    for (size_t id = 0; id < s->n_nodes; id++)
+      if (plan__search_usable(s, (plan__node_id)id)) {
+        double r = plan__search_rank(s, (plan__node_id)id);
+        if (r > best)
+          best = r;
+      }
+    if (best > s->settle_best + 1e-9) {
+      s->settle_best = best;
+      s->settle_stale = 0;
+    } else if (++s->settle_stale >= s->opts.settle_patience) {
+      plan__search_stop(s, PLAN__STOP_SETTLED);
+      return;
+    }
+  }
+  if (s->opts.settle_margin > 0) {
+    plan__first_action *fa = NULL;
+    size_t n = 0;
+    if (plan__search_first_actions(s, &fa, &n) != PLAN_OK) {
+      plan__search_fail(s, PLAN_ENOMEM, "search: out of memory (settle)");
+      return;
+    }
+    if (n >= 2 && fa[0].value - fa[1].value > s->opts.settle_margin)
+      plan__search_stop(s, PLAN__STOP_SETTLED);
+    plan__free(fa);
+  }
+}
+
 /* A goal ends the search; it outranks a budget stop of the same round. */
 static bool goal_stop(plan__search *s) {
   if (s->goal_id == PLAN__NODE_NONE || s->status != PLAN_OK)
@@ -971,7 +1089,8 @@ plan_status plan__search_expand(plan__search *s, const plan__node_id *nodes,
         plan__search_prune(s, c->id, "value below prune_below");
     }
   }
-  goal_stop(s);
+  if (!goal_stop(s))
+    settle_check(s);
 
 done:
   finish_round(s, simulated);
@@ -1007,6 +1126,7 @@ plan_status plan__search_run(plan__search *s) {
   if (!search_ok(s) || !s->root_set || s->started)
     return PLAN_EMISUSE;
   s->started = true;
+  s->settle_best = -1;
   if (s->sched)
     plan_scheduler_stats_get(s->sched, &s->base);
   if (s->opts.max_wall_ms)

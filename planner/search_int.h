@@ -48,6 +48,10 @@ struct plan__search {
   plan__node_id *list; /* a phase's items */
   size_t cap_list;
   uint64_t rounds, expansions;
+  /* The overthinking guard: the best value so far, rounds since it last
+   * improved. */
+  double settle_best;
+  uint32_t settle_stale;
 
   /* The result path, grown to the deepest node's depth. */
   plan__node_id *path;

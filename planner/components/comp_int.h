@@ -20,6 +20,10 @@ struct plan__domain {
   char *actions;      /* {{actions}} */
   char *init;         /* the initial state's text */
   size_t state_bytes; /* pddl: task->n_words * 8 */
+  /* Actions committed before the search's root (the agent loop): they
+   * open every prompt's history. Owned copies. */
+  char **prefix;
+  size_t n_prefix, cap_prefix;
 };
 
 /* Magic words that tell our components' self pointers apart. */

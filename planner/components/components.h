@@ -193,6 +193,37 @@ const plan__pddl_task *plan__domain_task(const plan__domain *d);
 /* Sets the root of s to the domain's initial state (text, bitset, hash). */
 plan_status plan__domain_set_root(const plan__domain *d, plan__search *s);
 
+/* A state read from an observation (the agent loop, real-environment
+ * world models): pddl: the facts parsed from the config's NL (or PDDL
+ * atoms), with the canonical text and bitset; text: the trimmed text. */
+typedef struct plan__domain_state {
+  char *text;
+  size_t len;
+  uint64_t *exact; /* pddl: task->n_words words; NULL for text */
+  uint64_t hash;
+} plan__domain_state;
+
+/* Reads text into *out (free with plan__domain_state_free). Errors:
+ * PLAN_EPARSE (pddl: a clause that names no fact of the task; text: empty),
+ * PLAN_ENOMEM. */
+plan_status plan__domain_state_from_text(const plan__domain *d,
+                                         const char *text, size_t len,
+                                         plan__domain_state *out);
+void plan__domain_state_free(plan__domain_state *st);
+/* Sets the root of s / the state of child id (simulate phase) to st. */
+plan_status plan__domain_set_root_state(const plan__domain *d, plan__search *s,
+                                        const plan__domain_state *st);
+plan_status plan__domain_set_node_state(const plan__domain *d, plan__search *s,
+                                        plan__node_id id,
+                                        const plan__domain_state *st);
+/* The actions committed before the root of the next searches (the agent
+ * loop's real history): they open the {{history}} of every prompt, so a
+ * model sees what was done. push copies action; clear empties the list. */
+plan_status plan__domain_push_prefix(plan__domain *d, const char *action);
+void plan__domain_clear_prefix(plan__domain *d);
+/* pddl: bytes of a state bitset; 0 for text domains. */
+size_t plan__domain_state_bytes(const plan__domain *d);
+
 /* The hash of a text state: whitespace runs collapse to one space, case
  * and surrounding white space are ignored. */
 uint64_t plan__text_state_hash(const char *text, size_t len);
@@ -348,6 +379,19 @@ plan_status plan__checked_world_create(const plan__domain *dom,
                                        const plan__llm_call *call,
                                        bool follow_llm, plan__world_model *out,
                                        plan_error *err);
+
+/* The voting LLM world model (the agent's commit barrier): k predictions
+ * per child in one request (temperature 1 unless call sets one above 0);
+ * the child gets the modal prediction (ties: the first). The votes of the
+ * last round are read with plan__world_vote_get. */
+plan_status plan__vote_world_create(const plan__domain *dom,
+                                    const plan__llm_call *call, unsigned k,
+                                    plan__world_model *out, plan_error *err);
+/* The last round's votes for child: *agree predictions equal to the modal
+ * one among *votes that parsed, of *asked. false when wm is not a voting
+ * world model or child was not in its last round. */
+bool plan__world_vote_get(const plan__world_model *wm, plan__node_id child,
+                          unsigned *agree, unsigned *votes, unsigned *asked);
 
 typedef struct plan__wm_schema_stats {
   const char *schema;    /* "unstack"; borrowed from the world model */

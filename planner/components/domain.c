@@ -20,6 +20,8 @@ void plan__domain_free(plan__domain *d) {
   plan__free(d->goal);
   plan__free(d->actions);
   plan__free(d->init);
+  plan__domain_clear_prefix(d);
+  plan__free(d->prefix);
   plan__free(d);
 }
 
@@ -223,9 +225,130 @@ plan_status plan__domain_set_root(const plan__domain *d, plan__search *s) {
  * Prompts for a node
  * ====================================================================== */
 
+/* ======================================================================
+ * The agent loop's view: states from observations, committed history
+ * ====================================================================== */
+
+plan_status plan__domain_state_from_text(const plan__domain *d,
+                                         const char *text, size_t len,
+                                         plan__domain_state *out) {
+  memset(out, 0, sizeof *out);
+  if (!d || (!text && len))
+    return PLAN_EMISUSE;
+  if (!d->pddl) {
+    size_t a = 0;
+    while (a < len && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t' ||
+                       text[a] == '\r'))
+      a++;
+    while (len > a && (text[len - 1] == ' ' || text[len - 1] == '\n' ||
+                       text[len - 1] == '\t' || text[len - 1] == '\r'))
+      len--;
+    if (len == a)
+      return PLAN_EPARSE;
+    out->text = plan__strndup(text + a, len - a);
+    if (!out->text)
+      return PLAN_ENOMEM;
+    out->len = len - a;
+    out->hash = plan__text_state_hash(out->text, out->len);
+    return PLAN_OK;
+  }
+  size_t words = d->task->n_words ? d->task->n_words : 1;
+  out->exact = plan__calloc(words, sizeof *out->exact);
+  if (!out->exact)
+    return PLAN_ENOMEM;
+  size_t unknown = 0;
+  plan_status st = plan__pddl_text_parse_state(d->cfg, d->task, text, len,
+                                               out->exact, &unknown);
+  if (st == PLAN_OK && unknown)
+    st = PLAN_EPARSE;
+  plan__buf b;
+  plan__buf_init(&b, 0);
+  if (st == PLAN_OK)
+    st = plan__pddl_text_state(d->cfg, d->task, out->exact, &b);
+  if (st == PLAN_OK && !b.data)
+    st = plan__buf_puts(&b, "");
+  if (st == PLAN_OK) {
+    out->len = b.len;
+    out->text = plan__buf_take(&b);
+    out->hash = plan__pddl_state_hash(d->task, out->exact);
+  }
+  plan__buf_free(&b);
+  if (st != PLAN_OK)
+    plan__domain_state_free(out);
+  return st;
+}
+
+void plan__domain_state_free(plan__domain_state *st) {
+  if (!st)
+    return;
+  plan__free(st->text);
+  plan__free(st->exact);
+  memset(st, 0, sizeof *st);
+}
+
+plan_status plan__domain_set_root_state(const plan__domain *d, plan__search *s,
+                                        const plan__domain_state *st) {
+  if (!d || !s || !st || !st->text)
+    return PLAN_EMISUSE;
+  return plan__search_set_root(s, st->text, st->len, NULL, st->exact,
+                               st->exact ? d->state_bytes : 0, st->hash);
+}
+
+plan_status plan__domain_set_node_state(const plan__domain *d, plan__search *s,
+                                        plan__node_id id,
+                                        const plan__domain_state *st) {
+  if (!d || !s || !st || !st->text)
+    return PLAN_EMISUSE;
+  return plan__search_set_state(s, id, st->text, st->len, NULL, st->exact,
+                                st->exact ? d->state_bytes : 0, st->hash);
+}
+
+plan_status plan__domain_push_prefix(plan__domain *d, const char *action) {
+  if (!d || !action)
+    return PLAN_EMISUSE;
+  if (plan__grow((void **)&d->prefix, &d->cap_prefix, d->n_prefix + 1,
+                 sizeof *d->prefix) != PLAN_OK)
+    return PLAN_ENOMEM;
+  char *c = plan__strdup(action);
+  if (!c)
+    return PLAN_ENOMEM;
+  d->prefix[d->n_prefix++] = c;
+  return PLAN_OK;
+}
+
+void plan__domain_clear_prefix(plan__domain *d) {
+  if (!d)
+    return;
+  for (size_t i = 0; i < d->n_prefix; i++)
+    plan__free(d->prefix[i]);
+  d->n_prefix = 0;
+}
+
+size_t plan__domain_state_bytes(const plan__domain *d) {
+  return d && d->pddl ? d->state_bytes : 0;
+}
+
+/* One history line's action: pddl actions in the config's NL (PDDL when
+ * the config cannot phrase it). */
+static plan_status history_action(const plan__domain *d, const char *act,
+                                  plan__buf *b) {
+  if (!d->pddl)
+    return plan__buf_puts(b, act);
+  size_t mark = b->len;
+  plan_status st = plan__pddl_text_action(d->cfg, act, b);
+  if (st == PLAN_ENOTFOUND || st == PLAN_EINVAL) {
+    b->len = mark;
+    if (b->data)
+      b->data[mark] = '\0';
+    st = plan__buf_puts(b, act);
+  }
+  return st;
+}
+
 plan_status plan__comp_history(const plan__domain *d, plan__search *s,
                                plan__node_id id, plan__buf *b) {
-  /* Collect the path leaf -> root, then write it root first. */
+  /* Collect the path leaf -> root, then write it root first, after the
+   * actions committed before the root. */
   size_t n = 0;
   for (plan__node_id x = id; x != PLAN__NODE_NONE;) {
     const plan__node *nd = plan__search_node(s, x);
@@ -234,8 +357,17 @@ plan_status plan__comp_history(const plan__domain *d, plan__search *s,
     n++;
     x = nd->parent;
   }
-  if (n == 0)
+  if (n == 0 && d->n_prefix == 0)
     return plan__buf_puts(b, "(none)");
+  plan_status pst = PLAN_OK;
+  for (size_t k = 0; k < d->n_prefix && pst == PLAN_OK; k++) {
+    if (k)
+      plan__buf_putc(b, '\n');
+    plan__buf_printf(b, "%zu. ", k + 1);
+    pst = history_action(d, d->prefix[k], b);
+  }
+  if (pst != PLAN_OK || n == 0)
+    return pst == PLAN_OK ? b->status : pst;
   const char **acts = plan__calloc(n, sizeof *acts);
   if (!acts)
     return PLAN_ENOMEM;
@@ -249,21 +381,10 @@ plan_status plan__comp_history(const plan__domain *d, plan__search *s,
   }
   plan_status st = PLAN_OK;
   for (size_t k = 0; k < n && st == PLAN_OK; k++) {
-    if (k)
+    if (k + d->n_prefix)
       plan__buf_putc(b, '\n');
-    plan__buf_printf(b, "%zu. ", k + 1);
-    if (d->pddl) {
-      size_t mark = b->len;
-      st = plan__pddl_text_action(d->cfg, acts[k], b);
-      if (st == PLAN_ENOTFOUND || st == PLAN_EINVAL) {
-        /* An action the config cannot phrase: write it as PDDL. */
-        b->len = mark;
-        b->data[mark] = '\0';
-        st = plan__buf_puts(b, acts[k]);
-      }
-    } else {
-      st = plan__buf_puts(b, acts[k]);
-    }
+    plan__buf_printf(b, "%zu. ", d->n_prefix + k + 1);
+    st = history_action(d, acts[k], b);
   }
   plan__free(acts);
   return st == PLAN_OK ? b->status : st;

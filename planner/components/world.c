@@ -10,7 +10,15 @@
 
 #include "planner/components/comp_int.h"
 
-enum { WM_EXACT, WM_LLM, WM_CHECKED };
+enum { WM_EXACT, WM_LLM, WM_CHECKED, WM_VOTE };
+
+/* WM_VOTE: the votes of the last simulate call, one entry per child. */
+typedef struct vote_entry {
+  plan__node_id child;
+  unsigned agree; /* predictions equal to the modal one */
+  unsigned votes; /* predictions that parsed */
+  unsigned asked; /* predictions asked for */
+} vote_entry;
 
 typedef struct world {
   uint32_t magic;
@@ -23,6 +31,9 @@ typedef struct world {
   plan__wm_schema_stats *schemas; /* sorted by schema name */
   size_t n_schemas;
   size_t cap_schemas;
+  unsigned k; /* WM_VOTE: predictions per child */
+  vote_entry *votes;
+  size_t n_votes, cap_votes;
 } world;
 
 static void world_destroy(void *self) {
@@ -31,6 +42,7 @@ static void world_destroy(void *self) {
     return;
   plan__free(w->model);
   plan__free(w->schemas);
+  plan__free(w->votes);
   plan__free(w);
 }
 
@@ -89,6 +101,7 @@ typedef struct item {
   uint64_t *pred;  /* pddl: the predicted state */
   char *pred_text; /* the predicted state's text (canonical for pddl) */
   size_t pred_len;
+  unsigned agree, votes; /* WM_VOTE: the modal prediction's count, all */
 } item;
 
 static void items_free(item *it, size_t n) {
@@ -227,6 +240,90 @@ static plan_status check_one(world *w, plan__search *s, item *it) {
 }
 
 /* ======================================================================
+ * Votes (WM_VOTE): k independent predictions per child
+ * ====================================================================== */
+
+/* Reads every choice of resp as one prediction and keeps the modal one
+ * (ties: the first seen) in it->pred / it->pred_text, with its count in
+ * it->agree and the parsed predictions in it->votes. */
+static plan_status read_votes(world *w, item *it, const plan_llm_response *resp) {
+  const plan__domain *d = w->dom;
+  size_t n = resp->n_choices;
+  item *c = plan__calloc(n ? n : 1, sizeof *c);
+  unsigned *count = plan__calloc(n ? n : 1, sizeof *count);
+  plan_status st = c && count ? PLAN_OK : PLAN_ENOMEM;
+  for (size_t i = 0; i < n && st == PLAN_OK; i++) {
+    w->st.predictions++;
+    st = read_prediction(w, &c[i], &resp->choices[i]);
+    if (st == PLAN_OK && !c[i].parsed)
+      w->st.unparseable++;
+  }
+  size_t best = SIZE_MAX;
+  for (size_t i = 0; i < n && st == PLAN_OK; i++) {
+    if (!c[i].parsed)
+      continue;
+    it->votes++;
+    for (size_t j = 0; j <= i; j++) {
+      if (!c[j].parsed)
+        continue;
+      bool same = d->pddl ? !memcmp(c[i].pred, c[j].pred, d->state_bytes)
+                          : plan__text_state_hash(c[i].pred_text,
+                                                  c[i].pred_len) ==
+                                plan__text_state_hash(c[j].pred_text,
+                                                      c[j].pred_len);
+      if (same) {
+        count[j]++;
+        if (best == SIZE_MAX || count[j] > count[best])
+          best = j;
+        break;
+      }
+    }
+  }
+  if (st == PLAN_OK && best != SIZE_MAX) {
+    it->agree = count[best];
+    it->parsed = true;
+    it->pred = c[best].pred;
+    it->pred_text = c[best].pred_text;
+    it->pred_len = c[best].pred_len;
+    c[best].pred = NULL;
+    c[best].pred_text = NULL;
+  }
+  items_free(c, c ? n : 0);
+  plan__free(count);
+  return st;
+}
+
+static plan_status record_vote(world *w, const item *it) {
+  if (plan__grow((void **)&w->votes, &w->cap_votes, w->n_votes + 1,
+                 sizeof *w->votes) != PLAN_OK)
+    return PLAN_ENOMEM;
+  vote_entry *e = &w->votes[w->n_votes++];
+  e->child = it->child;
+  e->agree = it->agree;
+  e->votes = it->votes;
+  e->asked = it->asked ? w->k : 0;
+  return PLAN_OK;
+}
+
+bool plan__world_vote_get(const plan__world_model *wm, plan__node_id child,
+                          unsigned *agree, unsigned *votes, unsigned *asked) {
+  if (!wm || !wm->self ||
+      ((const world *)wm->self)->magic != PLAN__COMP_MAGIC_WORLD)
+    return false;
+  const world *w = wm->self;
+  if (w->kind != WM_VOTE)
+    return false;
+  for (size_t i = 0; i < w->n_votes; i++)
+    if (w->votes[i].child == child) {
+      *agree = w->votes[i].agree;
+      *votes = w->votes[i].votes;
+      *asked = w->votes[i].asked;
+      return true;
+    }
+  return false;
+}
+
+/* ======================================================================
  * simulate
  * ====================================================================== */
 
@@ -234,6 +331,7 @@ static plan_status simulate(void *self, plan__search *s,
                             const plan__node_id *children, size_t n) {
   world *w = self;
   const plan__domain *d = w->dom;
+  w->n_votes = 0;
   if (n == 0)
     return PLAN_OK;
   item *its = plan__calloc(n, sizeof *its);
@@ -298,7 +396,8 @@ static plan_status simulate(void *self, plan__search *s,
         st = plan__comp_prompt(d, s, PLAN__ROLE_WORLD, nd->parent, NULL,
                                act.data ? act.data : "", 0, &user);
       if (st == PLAN_OK)
-        st = plan__comp_batch_add(&b, d, &w->call, i, user, 1, false, 0);
+        st = plan__comp_batch_add(&b, d, &w->call, i, user,
+                                  w->kind == WM_VOTE ? w->k : 1, false, 0);
       if (st == PLAN_OK)
         it->asked = true;
     }
@@ -319,6 +418,10 @@ static plan_status simulate(void *self, plan__search *s,
         continue;
       }
       it->replied = true;
+      if (w->kind == WM_VOTE) {
+        st = read_votes(w, it, resp);
+        continue;
+      }
       w->st.predictions++;
       st = read_prediction(w, it, &resp->choices[0]);
       if (st == PLAN_OK && !it->parsed)
@@ -344,8 +447,10 @@ static plan_status simulate(void *self, plan__search *s,
       st = check_one(w, s, it);
     if (st != PLAN_OK)
       break;
-    bool use_llm =
-        w->kind == WM_LLM || (w->kind == WM_CHECKED && w->follow_llm);
+    if (w->kind == WM_VOTE && (st = record_vote(w, it)) != PLAN_OK)
+      break;
+    bool use_llm = w->kind == WM_LLM || w->kind == WM_VOTE ||
+                   (w->kind == WM_CHECKED && w->follow_llm);
     if (!use_llm) {
       if (!it->applicable || !it->exact) {
         plan__search_prune(s, it->child, "inapplicable action");
@@ -430,6 +535,27 @@ plan_status plan__llm_world_create(const plan__domain *dom,
                            "llm world model: a domain is required");
   }
   return make(dom, WM_LLM, call, false, "llm", out, err);
+}
+
+plan_status plan__vote_world_create(const plan__domain *dom,
+                                    const plan__llm_call *call, unsigned k,
+                                    plan__world_model *out, plan_error *err) {
+  if (!dom || k == 0 || k > 64) {
+    memset(out, 0, sizeof *out);
+    return plan__error_set(err, PLAN_EINVAL, 0, 0,
+                           "vote world model: a domain and 1-64 "
+                           "predictions per action are required");
+  }
+  plan_status st = make(dom, WM_VOTE, call, false, "llm-vote", out, err);
+  if (st != PLAN_OK)
+    return st;
+  world *w = out->self;
+  w->k = k;
+  /* Independent samples: the model's temperature unless the caller set
+   * one above 0. */
+  if (!call || !call->has_temperature || call->temperature <= 0)
+    w->call.temperature = 1.0;
+  return PLAN_OK;
 }
 
 plan_status plan__checked_world_create(const plan__domain *dom,
