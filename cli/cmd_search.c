@@ -25,6 +25,7 @@
 #include "benchmarks/planbench/planbench.h"
 #include "benchmarks/planbench/yaml.h"
 #include "cli/cli.h"
+#include "cli/cli_act.h"
 #include "cli/llmconf.h"
 #include "core/core.h"
 #include "core/json.h"
@@ -174,7 +175,7 @@ static const char *const llm_fields[] = {
 /* The task fields that are not options. */
 static const char *const task_fields[] = {
     "kind",    "domain",      "problem", "goal",   "initial_state",
-    "actions", "description", "name",    "comment"};
+    "actions", "description", "name",    "comment", "env", "agent"};
 
 void cli_search_usage(FILE *f) {
   fprintf(f,
@@ -247,6 +248,8 @@ typedef struct run {
   FILE *trace;
   plan__pddl_report rep;
   plan__buf out;
+  bool act; /* --act: the plan-act loop (cli/cmd_act.c) */
+  plan__comp_options co;
 } run;
 
 static void run_free(run *r) {
@@ -513,6 +516,18 @@ static int read_flags(run *r, int argc, char **argv) {
     for (size_t k = 0; k < O_COUNT; k++)
       if (!strcmp(a, opts[k].flag))
         o = (opt_id)k;
+    int act_arity = o == O_COUNT ? cli_act_flag_arity(a) : -1;
+    if (act_arity >= 0) {
+      /* The loop's options (cli/cmd_act.c reads them). */
+      if (!strcmp(a, "--act"))
+        r->act = true;
+      if (i + act_arity >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", prog, a);
+        return 2;
+      }
+      i += 1 + act_arity;
+      continue;
+    }
     if (o == O_COUNT) {
       fprintf(stderr,
               "%s: unknown option '%s' for a %s task (see 'plan --task "
@@ -956,10 +971,10 @@ static int setup(run *r) {
       return 2;
     }
   }
-  plan__comp_options co;
-  if (!comp_options(r, &co))
+  plan__comp_options *co = &r->co;
+  if (!comp_options(r, co))
     return 2;
-  if (plan__comp_set_create(r->dom, &co, &r->cs, &err) != PLAN_OK) {
+  if (plan__comp_set_create(r->dom, co, &r->cs, &err) != PLAN_OK) {
     fprintf(stderr, "%s: %s\n", prog, err.text);
     return 2;
   }
@@ -1092,8 +1107,9 @@ static int report(run *r, plan_status st, double wall_s) {
 static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
   for (int i = 2; i < argc; i++)
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: plan --task FILE [OPTIONS]\n\n");
+      printf("usage: plan --task FILE [--act] [OPTIONS]\n\n");
       cli_search_usage(stdout);
+      cli_act_usage(stdout);
       return 0;
     }
   if (!read_task_options(r, mode_from_flag))
@@ -1148,6 +1164,27 @@ static int run_search(run *r, int argc, char **argv, bool mode_from_flag) {
   }
   plan__search_options so;
   search_options(r, &so);
+  if (r->act) {
+    cli_act_ctx ac = {
+        .task_path = r->task_path,
+        .task = r->task,
+        .pddl = r->pddl,
+        .dom = r->dom,
+        .cs = r->cs,
+        .co = &r->co,
+        .ptask = r->ptask,
+        .cfg = r->cfg,
+        .sched = r->llm_open ? r->conf.sched : NULL,
+        .trace = r->trace,
+        .so = &so,
+        .no_value = v[O_NO_VALUE].b,
+        .quiet = v[O_QUIET].b,
+    };
+    rc = cli_act_run(&ac, argc, argv);
+    if (r->llm_open && cli_llm_save(&r->conf, prog) != 0)
+      rc = 1;
+    return rc;
+  }
   progress pg;
   memset(&pg, 0, sizeof pg);
   pg.inner = r->cs->proposer;

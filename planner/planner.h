@@ -218,6 +218,10 @@ typedef struct plan__search_options {
    * improved for settle_patience rounds. */
   double settle_margin;
   uint32_t settle_patience;
+  /* Mixed into the seed of every LLM request the components send (0:
+   * nothing): a search that repeats another's questions (the agent's
+   * search after a refusal, its barrier probes) gets fresh samples. */
+  uint64_t request_salt;
 } plan__search_options;
 
 /* Fills o with the defaults above (every other field zero). A field left

@@ -861,6 +861,8 @@ static int first_cmp(const void *a, const void *b) {
   const plan__first_action *y = b;
   if (x->value != y->value)
     return x->value > y->value ? -1 : 1;
+  if (x->goal != y->goal)
+    return x->goal ? -1 : 1;
   return x->child < y->child ? -1 : x->child > y->child;
 }
 
@@ -914,7 +916,8 @@ plan_status plan__search_first_actions(plan__search *s,
     const plan__node *canon = nd;
     if ((nd->flags & PLAN__NODE_DUPLICATE) && nd->same_as < s->n_nodes)
       canon = &s->nodes[nd->same_as];
-    if (r > f->value) {
+    bool is_goal = (canon->flags & PLAN__NODE_GOAL) != 0;
+    if (r > f->value || (r == f->value && is_goal && !f->goal)) {
       f->value = r;
       f->best = (plan__node_id)id;
       f->goal = (canon->flags & PLAN__NODE_GOAL) != 0;

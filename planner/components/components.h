@@ -159,8 +159,10 @@ plan_status plan__pddl_text_task(const plan__pb_config *cfg,
 long plan__pddl_text_action_id(const plan__pddl_task *task, const char *name);
 /* The ground action a proposal names: PDDL syntax "(unstack a b)" or the
  * config's NL ("unstack the red block from on top of the blue block", as
- * PlanBench's extractor reads it). Returns the action id, -1 when the text
- * names no single ground action, -2 on ENOMEM. */
+ * PlanBench's extractor reads it; for a config outside the PlanBench
+ * families, the whole text matched against the action templates). Returns
+ * the action id, -1 when the text names no single ground action, -2 on
+ * ENOMEM. */
 long plan__pddl_text_to_action(const plan__pb_config *cfg,
                                const plan__pddl_task *task, const char *text,
                                size_t len);
@@ -387,6 +389,9 @@ plan_status plan__checked_world_create(const plan__domain *dom,
 plan_status plan__vote_world_create(const plan__domain *dom,
                                     const plan__llm_call *call, unsigned k,
                                     plan__world_model *out, plan_error *err);
+/* Sets the predictions per child of a voting world model (1-64) for its
+ * next rounds; false when wm is not one. */
+bool plan__world_vote_set_k(const plan__world_model *wm, unsigned k);
 /* The last round's votes for child: *agree predictions equal to the modal
  * one among *votes that parsed, of *asked. false when wm is not a voting
  * world model or child was not in its last round. */

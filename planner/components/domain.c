@@ -547,6 +547,14 @@ plan_status plan__comp_batch_run(plan__comp_batch *b, plan__search *s,
     }
     b->reqs[i].messages = m;
   }
+  uint64_t salt = plan__search_opts(s)->request_salt;
+  for (size_t i = 0; salt && i < b->n; i++) {
+    b->reqs[i].seed =
+        (int64_t)(((uint64_t)(b->reqs[i].has_seed ? b->reqs[i].seed : 0) ^
+                   salt) &
+                  0x7fffffffffffffffu);
+    b->reqs[i].has_seed = true;
+  }
   plan_status st = plan_scheduler_run(sched, b->reqs, b->n, b->resps);
   if (st != PLAN_OK && st != PLAN_EBUDGET)
     plan__search_set_error(s, st, "%s: scheduler: %s", who,

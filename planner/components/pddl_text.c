@@ -608,6 +608,63 @@ done:
  * Text -> ground action
  * ====================================================================== */
 
+/* The action whose config template matches the whole of t (lowercase, a
+ * final period dropped), objects read back as for conditions: the reverse
+ * of plan__pb_action_text. For configs outside the PlanBench families
+ * (new domains such as data/pddl/cliffs), which have no upstream
+ * extractor. Returns the id, -1 when no template or more than one ground
+ * action matches, -2 on ENOMEM. */
+static long action_from_templates(const plan__pb_config *cfg,
+                                  const plan__pddl_task *task, span t) {
+  plan__buf low;
+  plan__buf tl;
+  plan__buf atom;
+  plan__buf_init(&low, 0);
+  plan__buf_init(&tl, 0);
+  plan__buf_init(&atom, 0);
+  put_lower_n(&low, t.s, t.n);
+  long id = low.status != PLAN_OK ? -2 : -1;
+  span x = {low.data ? low.data : "", low.len};
+  while (x.n && (x.s[x.n - 1] == '.' || isspace((unsigned char)x.s[x.n - 1])))
+    x.n--;
+  x = trim(x);
+  for (size_t i = 0; i < cfg->n_actions && id != -2; i++) {
+    plan__buf_reset(&tl);
+    put_lower_n(&tl, cfg->actions[i].value, strlen(cfg->actions[i].value));
+    if (tl.status != PLAN_OK) {
+      id = -2;
+      break;
+    }
+    span slots[8];
+    int ns = match_template(tl.data ? tl.data : "", x, slots, 8);
+    if (ns < 0)
+      continue;
+    plan__buf_reset(&atom);
+    plan__buf_printf(&atom, "(%s", cfg->actions[i].key);
+    int ok = 1;
+    for (int k = 0; k < ns && ok == 1; k++) {
+      plan__buf_putc(&atom, ' ');
+      ok = reverse_object(cfg, slots[k], &atom);
+    }
+    plan__buf_putc(&atom, ')');
+    if (ok == -1 || atom.status != PLAN_OK) {
+      id = -2;
+      break;
+    }
+    long a = ok == 1 ? find_action(task, atom.data, atom.len) : -1;
+    if (a >= 0 && id >= 0 && a != id) {
+      id = -1; /* two actions fit: ambiguous */
+      break;
+    }
+    if (a >= 0)
+      id = a;
+  }
+  plan__buf_free(&low);
+  plan__buf_free(&tl);
+  plan__buf_free(&atom);
+  return id;
+}
+
 long plan__pddl_text_to_action(const plan__pb_config *cfg,
                                const plan__pddl_task *task, const char *text,
                                size_t len) {
@@ -641,6 +698,8 @@ long plan__pddl_text_to_action(const plan__pb_config *cfg,
       id = find_action(task, steps.steps[0], strlen(steps.steps[0]));
     plan__pb_plan_free(&steps);
     plan__free(copy);
+    if (id == -1 && cfg->family == PLAN__PB_FAMILY_OTHER)
+      id = action_from_templates(cfg, task, t);
   }
   if (id == -1)
     id = find_action(task, t.s, t.n); /* "unstack a b" */

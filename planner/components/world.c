@@ -305,6 +305,17 @@ static plan_status record_vote(world *w, const item *it) {
   return PLAN_OK;
 }
 
+bool plan__world_vote_set_k(const plan__world_model *wm, unsigned k) {
+  if (!wm || !wm->self || k == 0 || k > 64 ||
+      ((const world *)wm->self)->magic != PLAN__COMP_MAGIC_WORLD)
+    return false;
+  world *w = wm->self;
+  if (w->kind != WM_VOTE)
+    return false;
+  w->k = k;
+  return true;
+}
+
 bool plan__world_vote_get(const plan__world_model *wm, plan__node_id child,
                           unsigned *agree, unsigned *votes, unsigned *asked) {
   if (!wm || !wm->self ||
