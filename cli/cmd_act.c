@@ -50,7 +50,7 @@ static const act_def defs[A_COUNT] = {
   [A_MAX_STEPS] = {"--max-steps", "max_steps", 1, 1, 100000, "N",
     "real actions before giving up (default 30)"},
   [A_THRESHOLD] = {"--commit-threshold", "threshold", 1, 0, 1, "V",
-    "barrier: least value of the predicted state (0.4)"},
+    "barrier: least value of the predicted state (0.25)"},
   [A_SIMULATIONS] = {"--simulations", "simulations", 1, 1, 64, "K",
     "barrier: independent simulations (default 3)"},
   [A_AGREE] = {"--agree", "agree", 1, 0, 1, "F",

@@ -70,7 +70,7 @@ void plan__agent_options_default(plan__agent_options *o) {
   plan__search_options_default(&o->search);
   o->search.algo = PLAN__ALGO_BEST_FIRST;
   o->max_steps = 30;
-  o->threshold = 0.4;
+  o->threshold = 0.25;
   o->simulations = 3;
   o->agree = 2.0 / 3.0;
   o->margin_z = 1.0;
@@ -114,6 +114,14 @@ typedef struct agent {
   } *env_refused;
   size_t n_env_refused, cap_env_refused;
   bool last_refused; /* the last commit was refused by the environment */
+  bool last_matched; /* the last commit's state was the predicted one */
+  /* The rest of the last goal plan found, with the states it predicts:
+   * followed without a new search while the predictions come true (pure
+   * and reversible actions; an irreversible one gets a search and, under
+   * the barrier policy, a check). */
+  char **plan_act;
+  uint64_t *plan_hash;
+  size_t plan_n, plan_i, plan_cap;
   /* States reached, for the oscillation rule. */
   visit *visits;
   size_t n_visits, cap_visits;
@@ -606,6 +614,7 @@ static plan_status barrier_probe(agent *a, const char *action,
 typedef struct excluded {
   char *action;
   uint32_t refusals;
+  uint32_t attempt; /* the search that last refused it */
 } excluded;
 
 static void excluded_free(excluded *x, size_t n) {
@@ -691,7 +700,10 @@ static plan_status barrier(agent *a, plan__search *s,
   c->margin_se = a->o.margin_z * sqrt(plan_se * plan_se + runner_se * runner_se);
   c->pass_agree = c->votes > 0 &&
                   (double)c->agree >= a->o.agree * (double)c->simulations - 1e-9;
-  c->pass_value = c->goal || c->value >= a->o.threshold;
+  /* The value must clear the threshold with the same confidence the
+   * margin asks for: its lower bound, value - z x standard error. */
+  c->pass_value =
+      c->goal || c->value - a->o.margin_z * c->value_se >= a->o.threshold;
   /* Two first actions that both reach the goal in simulation: either is
    * fine, so a tie at a goal passes. */
   c->pass_margin = c->runner_up < 0 ||
@@ -748,7 +760,7 @@ static plan_status barrier(agent *a, plan__search *s,
 /* Commits action: execute, observe, record. *done_env is set when the
  * environment refused it (nothing changed). */
 static plan_status commit(agent *a, const char *action, plan__effect eff,
-                          const plan__node *pred, uint32_t step,
+                          const uint64_t *pred_hash, uint32_t step,
                           uint64_t calls0, uint32_t searches,
                           uint32_t refusals) {
   plan__agent_result *r = a->res;
@@ -805,9 +817,11 @@ static plan_status commit(agent *a, const char *action, plan__effect eff,
                                       a->obs.len, &ds);
   }
   /* Fidelity: the prediction against what happened. */
-  if (pred && (pred->flags & PLAN__NODE_HAS_STATE)) {
+  a->last_matched = false;
+  if (pred_hash) {
     rec->predicted = true;
-    rec->matched = st == PLAN_OK && rd == PLAN_OK && ds.hash == pred->state_hash;
+    rec->matched = st == PLAN_OK && rd == PLAN_OK && ds.hash == *pred_hash;
+    a->last_matched = rec->matched;
     plan__agent_schema_trust *t = trust_entry(a, action, true);
     if (!t) {
       plan__domain_state_free(&ds);
@@ -860,6 +874,76 @@ static plan_status at_goal(agent *a, bool *out) {
   return PLAN_OK; /* the step's search tells (a goal root) */
 }
 
+/* ---- plan reuse ------------------------------------------------------------ */
+
+static void plan_clear(agent *a) {
+  for (size_t i = 0; i < a->plan_n; i++)
+    plan__free(a->plan_act[i]);
+  a->plan_n = a->plan_i = 0;
+}
+
+/* Keeps the goal plan of res after its first action (committed now). */
+static plan_status plan_keep(agent *a, plan__search *s, const plan__result *res) {
+  size_t n = res->n_steps - 1;
+  if (n > a->plan_cap) {
+    char **pa = plan__realloc(a->plan_act, n * sizeof *pa);
+    if (!pa)
+      return PLAN_ENOMEM;
+    a->plan_act = pa;
+    uint64_t *ph = plan__realloc(a->plan_hash, n * sizeof *ph);
+    if (!ph)
+      return PLAN_ENOMEM;
+    a->plan_hash = ph;
+    a->plan_cap = n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const plan__node *nd = plan__search_node(s, res->path[i + 1]);
+    a->plan_act[i] = plan__strdup(nd->action);
+    if (!a->plan_act[i]) {
+      a->plan_n = i;
+      plan_clear(a);
+      return PLAN_ENOMEM;
+    }
+    a->plan_hash[i] = nd->state_hash;
+    a->plan_n = i + 1;
+  }
+  return PLAN_OK;
+}
+
+/* Follows the kept plan for this step when its predictions came true and
+ * its next action needs no search. *done: an action was committed. */
+static plan_status plan_follow(agent *a, uint32_t step, bool *done) {
+  *done = false;
+  if (a->plan_i >= a->plan_n || !a->last_matched) {
+    plan_clear(a);
+    return PLAN_OK;
+  }
+  const char *action = a->plan_act[a->plan_i];
+  plan__effect eff = plan__env_effect(a->env, action);
+  if (eff == PLAN__EFFECT_IRREVERSIBLE && a->o.policy == PLAN__POLICY_BARRIER) {
+    plan_clear(a); /* the barrier needs a search's alternatives */
+    return PLAN_OK;
+  }
+  for (size_t k = 0; k < a->n_env_refused; k++)
+    if (a->env_refused[k].hash == a->cur.hash &&
+        !strcmp(a->env_refused[k].action, action)) {
+      plan_clear(a);
+      return PLAN_OK;
+    }
+  uint64_t ph = a->plan_hash[a->plan_i];
+  char *act = plan__strdup(action);
+  if (!act)
+    return PLAN_ENOMEM;
+  a->plan_i++;
+  trace(a, "follow_plan",
+        json_pack("{s:I, s:s, s:I}", "step", (json_int_t)step, "action", act,
+                  "left", (json_int_t)(a->plan_n - a->plan_i)));
+  plan_status st = commit(a, act, eff, &ph, step, calls_used(a), 0, 0);
+  plan__free(act);
+  *done = true;
+  return st;
+}
+
 /* The ranked first actions of a step's search, for the trace. */
 static void trace_decision(agent *a, plan__search *s, uint32_t step,
                            uint32_t attempt, const plan__first_action *fa,
@@ -884,6 +968,69 @@ static void trace_decision(agent *a, plan__search *s, uint32_t step,
                   "solved", (int)res.solved));
 }
 
+/* Records a refusal of action at this step. */
+static plan_status note_refusal(excluded **ex, size_t *n_ex, const char *action,
+                                uint32_t attempt) {
+  excluded *x = find_excluded(*ex, *n_ex, action);
+  if (!x) {
+    excluded *nx = plan__realloc(*ex, (*n_ex + 1) * sizeof *nx);
+    if (!nx)
+      return PLAN_ENOMEM;
+    *ex = nx;
+    char *dup = plan__strdup(action);
+    if (!dup)
+      return PLAN_ENOMEM;
+    x = &nx[(*n_ex)++];
+    x->action = dup;
+    x->refusals = 0;
+  }
+  x->refusals++;
+  x->attempt = attempt;
+  return PLAN_OK;
+}
+
+/* Orders the first actions of search s for this step: drops the ones the
+ * environment refused here and the ones the barrier refused twice; puts
+ * the goal plan's first action first; moves actions that lead back to a
+ * state reached twice already behind the others (oscillation). */
+static size_t rank_candidates(agent *a, plan__search *s, const plan__result *res,
+                              plan__first_action *fa, size_t n_fa,
+                              const excluded *ex, size_t n_ex) {
+  size_t m = 0;
+  for (size_t i = 0; i < n_fa; i++) {
+    const plan__node *nd = plan__search_node(s, fa[i].child);
+    const excluded *x = find_excluded((excluded *)ex, n_ex, nd->action);
+    if (x && x->refusals >= 2)
+      continue;
+    bool impossible = false;
+    for (size_t k = 0; k < a->n_env_refused && !impossible; k++)
+      impossible = a->env_refused[k].hash == a->cur.hash &&
+                   !strcmp(a->env_refused[k].action, nd->action);
+    if (!impossible)
+      fa[m++] = fa[i];
+  }
+  if (res->solved && res->n_steps > 0)
+    for (size_t i = 1; i < m; i++)
+      if (fa[i].child == res->path[0]) {
+        plan__first_action t = fa[i];
+        memmove(&fa[1], &fa[0], i * sizeof *fa);
+        fa[0] = t;
+        break;
+      }
+  /* Stable partition: candidates into states reached twice go last. */
+  size_t k = 0;
+  for (size_t pass = 0; pass < 2; pass++)
+    for (size_t i = k; i < m; i++) {
+      bool worn = visit_count(a, plan__search_node(s, fa[i].child)->state_hash) >= 2;
+      if ((pass == 0) != worn) {
+        plan__first_action t = fa[i];
+        memmove(&fa[k + 1], &fa[k], (i - k) * sizeof *fa);
+        fa[k++] = t;
+      }
+    }
+  return m;
+}
+
 static plan_status run_step(agent *a, uint32_t step, bool *finished) {
   plan__agent_result *r = a->res;
   uint64_t calls0 = calls_used(a);
@@ -894,8 +1041,13 @@ static plan_status run_step(agent *a, uint32_t step, bool *finished) {
   const char *last_verdict = NULL;
   char last_action[160] = "";
   *finished = false;
-  for (uint32_t attempt = 0; attempt <= a->o.max_refusals && attempt <
-                                                                 AGENT_MAX_ATTEMPTS;
+  bool followed = false;
+  st = plan_follow(a, step, &followed);
+  if (st != PLAN_OK || followed)
+    return st;
+  bool committed = false;
+  for (uint32_t attempt = 0; !committed && attempt <= a->o.max_refusals &&
+                             attempt < AGENT_MAX_ATTEMPTS;
        attempt++) {
     plan__search *s = NULL;
     st = step_search(a, step, attempt, &s);
@@ -918,124 +1070,64 @@ static plan_status run_step(agent *a, uint32_t step, bool *finished) {
       plan__search_free(s);
       break;
     }
-    /* Drop excluded actions; demote ones that lead back to states already
-     * visited (the oscillation rule) unless nothing else is left. */
-    size_t m = 0;
-    for (size_t i = 0; i < n_fa; i++) {
-      const plan__node *nd = plan__search_node(s, fa[i].child);
-      excluded *x = find_excluded(ex, n_ex, nd->action);
-      if (x && x->refusals >= 2)
-        continue;
-      bool impossible = false;
-      for (size_t k = 0; k < a->n_env_refused && !impossible; k++)
-        impossible = a->env_refused[k].hash == a->cur.hash &&
-                     !strcmp(a->env_refused[k].action, nd->action);
-      if (impossible)
-        continue;
-      fa[m++] = fa[i];
-    }
-    n_fa = m;
-    /* The first action of the best plan: the goal path's when the search
-     * found one. */
-    if (res.solved && res.n_steps > 0) {
-      for (size_t i = 1; i < n_fa; i++)
-        if (fa[i].child == res.path[0]) {
-          plan__first_action t = fa[i];
-          memmove(&fa[1], &fa[0], i * sizeof *fa);
-          fa[0] = t;
-          break;
-        }
-    }
-    for (size_t i = 0; i + 1 < n_fa; i++) {
-      const plan__node *nd = plan__search_node(s, fa[i].child);
-      if (visit_count(a, nd->state_hash) >= 1 && !fa[i].goal) {
-        size_t j = i + 1;
-        while (j < n_fa &&
-               visit_count(a, plan__search_node(s, fa[j].child)->state_hash))
-          j++;
-        if (j < n_fa) {
-          plan__first_action t = fa[j];
-          memmove(&fa[i + 1], &fa[i], (j - i) * sizeof *fa);
-          fa[i] = t;
-        }
-        break;
-      }
-    }
-    if (n_fa == 0) {
-      plan__free(fa);
-      plan__search_free(s);
-      if (attempt < a->o.max_refusals)
-        continue;
-      if (last_verdict)
-        agent_end(a, PLAN__AGENT_REFUSED,
-                  "the barrier refused every way forward (last: %s: %s)",
-                  last_action, last_verdict);
-      else
-        agent_end(a, PLAN__AGENT_STUCK,
-                  "no applicable action was found from the current state");
-      *finished = true;
-      break;
-    }
+    n_fa = rank_candidates(a, s, &res, fa, n_fa, ex, n_ex);
     trace_decision(a, s, step, attempt, fa, n_fa);
-    const plan__node *nd = plan__search_node(s, fa[0].child);
-    plan__effect eff = plan__env_effect(a->env, nd->action);
-    bool go = true;
-    if (a->o.policy == PLAN__POLICY_BARRIER &&
-        eff == PLAN__EFFECT_IRREVERSIBLE) {
-      plan__commit_check c;
-      st = barrier(a, s, fa, n_fa, 0, step, attempt, &c, &go);
-      if (st != PLAN_OK) {
-        plan__free(fa);
-        plan__search_free(s);
+    /* The candidates in order: the first that needs no check or passes
+     * the barrier is committed; a refusal moves on to the next one. */
+    for (size_t ci = 0; ci < n_fa && st == PLAN_OK && !committed; ci++) {
+      const plan__node *nd = plan__search_node(s, fa[ci].child);
+      const excluded *x = find_excluded(ex, n_ex, nd->action);
+      if (x && x->attempt == attempt)
+        continue;
+      plan__effect eff = plan__env_effect(a->env, nd->action);
+      if (a->o.policy == PLAN__POLICY_BARRIER &&
+          eff == PLAN__EFFECT_IRREVERSIBLE) {
+        plan__commit_check c;
+        bool go = false;
+        st = barrier(a, s, fa, n_fa, ci, step, attempt, &c, &go);
+        if (st != PLAN_OK)
+          break;
+        if (!go) {
+          refusals++;
+          r->refusals++;
+          last_verdict = c.verdict;
+          snprintf(last_action, sizeof last_action, "%s", nd->action);
+          st = note_refusal(&ex, &n_ex, nd->action, attempt);
+          continue;
+        }
+      }
+      char *action = plan__strdup(nd->action);
+      if (!action) {
+        st = PLAN_ENOMEM;
         break;
       }
-      if (!go) {
-        refusals++;
-        r->refusals++;
-        last_verdict = c.verdict;
-        snprintf(last_action, sizeof last_action, "%s", nd->action);
-        excluded *x = find_excluded(ex, n_ex, nd->action);
-        if (!x) {
-          excluded *nx = plan__realloc(ex, (n_ex + 1) * sizeof *nx);
-          char *dup = plan__strdup(nd->action);
-          if (!nx || !dup) {
-            plan__free(dup);
-            if (nx)
-              ex = nx;
-            plan__free(fa);
-            plan__search_free(s);
-            st = PLAN_ENOMEM;
-            break;
-          }
-          ex = nx;
-          x = &ex[n_ex++];
-          x->action = dup;
-          x->refusals = 0;
-        }
-        x->refusals++;
-        plan__free(fa);
-        plan__search_free(s);
-        if (attempt == a->o.max_refusals) {
-          agent_end(a, PLAN__AGENT_REFUSED,
-                    "the barrier refused %s after %u searches: %s",
-                    last_action, searches, last_verdict);
-          *finished = true;
-        }
-        continue;
-      }
+      uint64_t ph = nd->state_hash;
+      bool have = (nd->flags & PLAN__NODE_HAS_STATE) != 0;
+      plan_clear(a);
+      if (res.solved && res.n_steps > 1 && res.path[0] == fa[ci].child &&
+          a->o.policy != PLAN__POLICY_WEBDREAMER)
+        st = plan_keep(a, s, &res);
+      if (st == PLAN_OK)
+        st = commit(a, action, eff, have ? &ph : NULL, step, calls0,
+                    searches, refusals);
+      plan__free(action);
+      committed = true;
     }
-    char *action = plan__strdup(nd->action);
-    if (!action) {
-      plan__free(fa);
-      plan__search_free(s);
-      st = PLAN_ENOMEM;
-      break;
-    }
-    st = commit(a, action, eff, nd, step, calls0, searches, refusals);
-    plan__free(action);
     plan__free(fa);
     plan__search_free(s);
-    break;
+    if (st != PLAN_OK)
+      break;
+  }
+  if (st == PLAN_OK && !committed && !*finished) {
+    if (last_verdict)
+      agent_end(a, PLAN__AGENT_REFUSED,
+                "the barrier refused every way forward after %u searches "
+                "(last: %s: %s)",
+                searches, last_action, last_verdict);
+    else
+      agent_end(a, PLAN__AGENT_STUCK,
+                "no applicable action was found from the current state");
+    *finished = true;
   }
   excluded_free(ex, n_ex);
   return st;
@@ -1190,6 +1282,9 @@ plan_status plan__agent_run(const plan__agent_options *o,
     plan__free(a.committed[i]);
   plan__free(a.committed);
   plan__free(a.visits);
+  plan_clear(&a);
+  plan__free(a.plan_act);
+  plan__free(a.plan_hash);
   for (size_t i = 0; i < a.n_env_refused; i++)
     plan__free(a.env_refused[i].action);
   plan__free(a.env_refused);

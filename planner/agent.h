@@ -86,7 +86,8 @@ typedef struct plan__agent_options {
   uint64_t max_tokens;
   uint64_t max_wall_ms;
   /* The barrier. */
-  double threshold;      /* predicted state's value; default 0.4 */
+  double threshold;      /* predicted state's value; default 0.25 (halfway
+                            between "impossible" 0 and "likely" 0.5) */
   unsigned simulations;  /* k; default 3 (doubled for a distrusted schema) */
   double agree;          /* modal share of the votes; default 2/3 */
   double margin_z;       /* the margin: z x the standard errors; 1 */
