@@ -584,7 +584,7 @@ static plan_status barrier_probe(agent *a, const char *action,
       unsigned agree = 1, votes = 1, asked = 1;
       if (!plan__world_vote_get(w, 1, &agree, &votes, &asked)) {
         /* A single deterministic prediction stands for all k. */
-        agree = votes = k;
+        agree = votes = asked = k;
       }
       c->agree = agree;
       c->votes = votes;
@@ -592,10 +592,11 @@ static plan_status barrier_probe(agent *a, const char *action,
       c->goal = (ch->flags & PLAN__NODE_GOAL) != 0;
       c->value = plan__search_rank(s, 1);
       c->value_samples = c->goal ? 0 : ch->value.samples;
+      /* One sample (an exact heuristic) has no spread to speak of. */
       c->value_se = c->value_samples > 1
                         ? plan__value_spread(&ch->value) /
                               sqrt((double)c->value_samples)
-                        : (c->goal ? 0 : 0.5);
+                        : 0;
       st = plan__buf_append(predicted, ch->state_text, ch->state_len);
     } else {
       c->agree = c->votes = 0;
