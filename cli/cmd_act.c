@@ -466,6 +466,8 @@ static int report(const cli_act_ctx *c, plan_env *env,
                           (json_int_t)s->refusals);
     if (j && s->predicted)
       json_object_set_new(j, "prediction_matched", json_boolean(s->matched));
+    if (j && s->observation)
+      json_object_set_new(j, "observation", json_string(s->observation));
     json_array_append_new(steps, j);
   }
   json_object_set_new(o, "steps", steps);
