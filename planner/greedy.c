@@ -1,10 +1,29 @@
 /* planner/greedy.c: greedy search, the baseline without search. From the
- * root it expands the current node, moves to its best child (highest
- * rank, ties by smaller id) and never looks back: a dead end ends it
- * (PLAN__STOP_EXHAUSTED), as does the depth limit (PLAN__STOP_DEPTH). It
- * costs one round per step, the least of any algorithm, and fails exactly
- * where the value function is locally misleading. */
+ * root it expands the current node, moves to one child and never looks
+ * back: a dead end ends it (PLAN__STOP_EXHAUSTED), as does the depth limit
+ * (PLAN__STOP_DEPTH). The child is the best by (rank, prior, smaller id):
+ *
+ *  - without an evaluator every child ranks as the root, so the prior
+ *    decides: greedy takes the proposer's top action (the most often
+ *    proposed, ties by smaller id) and never asks for a value. This is
+ *    what an LLM agent does with no search at all;
+ *  - with an evaluator it is a one-step lookahead on the value function:
+ *    the best-valued child, the prior breaking equal values.
+ *
+ * Either way it costs one round per step, the least of any algorithm. It
+ * fails exactly where the proposer (or the value function) is locally
+ * misleading. Children already in the tree elsewhere are duplicates, not
+ * usable, so the walk never re-enters a state. */
 #include "planner/planner.h"
+
+/* Whether child a beats child b: higher rank, then higher prior, then the
+ * smaller id (a < b always holds for the caller's order). */
+static bool beats(plan__search *s, plan__node_id a, double rank_a,
+                  plan__node_id b, double rank_b) {
+  if (rank_a != rank_b)
+    return rank_a > rank_b;
+  return plan__search_node(s, a)->prior > plan__search_node(s, b)->prior;
+}
 
 plan_status plan__greedy_run(plan__search *s) {
   plan__node_id cur = 0;
@@ -24,7 +43,7 @@ plan_status plan__greedy_run(plan__search *s) {
       if (!plan__search_usable(s, id))
         continue;
       double r = plan__search_rank(s, id);
-      if (best == PLAN__NODE_NONE || r > best_rank) {
+      if (best == PLAN__NODE_NONE || beats(s, id, r, best, best_rank)) {
         best = id;
         best_rank = r;
       }

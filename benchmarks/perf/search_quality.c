@@ -8,8 +8,9 @@
  * server. Each plan is checked by the validator (plan__pddl_validate).
  *
  *   search_quality --instances DIR --domain FILE [--n N] [--first K]
- *       [--noise low,middle,high] [--algo greedy,dfs,best-first,beam,mcts,
- *       tot-bfs] [--latency-ms MS] [--json] [--svg FILE] [--jobs J]
+ *       [--noise low,middle,high] [--algo greedy,greedy-value,dfs,
+ *       best-first,beam,mcts,tot-bfs] [--latency-ms MS] [--json]
+ *       [--svg FILE] [--jobs J]
  *       [--mode hybrid|llm] [--world exact|checked] [--seed S]
  *       [--pb-config FILE] [--mockllm PATH] [--quick]
  *
@@ -56,24 +57,28 @@ typedef struct algo_cfg {
   uint32_t max_expansions;
   double mcts_c;
   bool reference; /* the ToT configuration: never changed by flags */
+  bool no_value;  /* no evaluator: no value calls (value_samples unused) */
 } algo_cfg;
 
 /* The defaults and the reasons for them are in docs/search-quality.md
- * ("Configurations"). tot-bfs is the reference: Tree of Thoughts' BFS with
- * beam 5 and 3 value samples per state. The entries after N_DEFAULT_ALGOS
- * run only when --algo names them: tot-bfs-10 is the reference with our
- * 10 value samples, to tell the search's share of the savings from the
- * sampling's. */
+ * ("Configurations"). greedy is the issue's "no search" baseline: no value
+ * function, the proposer's top action at every step, as the LLM alone;
+ * greedy-value is a one-step lookahead on the value function. tot-bfs is
+ * the reference: Tree of Thoughts' BFS with beam 5 and 3 value samples per
+ * state. The entries after N_DEFAULT_ALGOS run only when --algo names
+ * them: tot-bfs-10 is the reference with our 10 value samples, to tell the
+ * search's share of the savings from the sampling's. */
 static const algo_cfg algos[] = {
-    {"greedy", PLAN__ALGO_GREEDY, 10, 0, 0, 0, 0, 0, 0, false},
-    {"dfs", PLAN__ALGO_DFS, 10, 0, 0, 3, 0, 100, 0, false},
-    {"best-first", PLAN__ALGO_BEST_FIRST, 10, 1, 0, 0, 0, 0, 0, false},
-    {"beam", PLAN__ALGO_BEAM, 10, 0, 2, 0, 0, 0, 0, false},
-    {"mcts", PLAN__ALGO_MCTS, 10, 1, 0, 0, 200, 0, 0.1, false},
-    {"tot-bfs", PLAN__ALGO_BEAM, 3, 0, 5, 0, 0, 0, 0, true},
-    {"tot-bfs-10", PLAN__ALGO_BEAM, 10, 0, 5, 0, 0, 0, 0, false},
+    {"greedy", PLAN__ALGO_GREEDY, 0, 0, 0, 0, 0, 0, 0, false, true},
+    {"greedy-value", PLAN__ALGO_GREEDY, 10, 0, 0, 0, 0, 0, 0, false, false},
+    {"dfs", PLAN__ALGO_DFS, 10, 0, 0, 3, 0, 100, 0, false, false},
+    {"best-first", PLAN__ALGO_BEST_FIRST, 10, 1, 0, 0, 0, 0, 0, false, false},
+    {"beam", PLAN__ALGO_BEAM, 10, 0, 2, 0, 0, 0, 0, false, false},
+    {"mcts", PLAN__ALGO_MCTS, 10, 1, 0, 0, 200, 0, 0.1, false, false},
+    {"tot-bfs", PLAN__ALGO_BEAM, 3, 0, 5, 0, 0, 0, 0, true, false},
+    {"tot-bfs-10", PLAN__ALGO_BEAM, 10, 0, 5, 0, 0, 0, 0, false, false},
 };
-#define N_DEFAULT_ALGOS 6
+#define N_DEFAULT_ALGOS 7
 
 static const char *const all_noise[] = {"low", "middle", "high"};
 
@@ -98,7 +103,8 @@ typedef struct opts {
   unsigned concurrency;
   uint64_t max_calls; /* per instance */
   /* Component settings: the proposer's apply to every configuration, the
-   * value samples to all but the reference. */
+   * value samples to all but the reference (and the configurations
+   * without a value function). */
   plan__propose_method propose;
   unsigned propose_samples; /* 0: the components' default (2k) */
   unsigned value_samples;   /* 0: the configuration's */
@@ -213,7 +219,8 @@ static void run_instance(shared *sh, plan_scheduler *sched, counting *cnt,
   plan__comp_options co;
   plan__comp_options_default(&co);
   co.mode = o->mode;
-  co.value_samples = a->value_samples;
+  if (a->value_samples)
+    co.value_samples = a->value_samples;
   /* The proposer is the same for every configuration; the reference keeps
    * its 3 value samples. */
   co.propose = o->propose;
@@ -265,9 +272,11 @@ static void run_instance(shared *sh, plan_scheduler *sched, counting *cnt,
   so.path_cost_weight = o->path_cost_weight;
   if (a->max_expansions)
     so.max_expansions = a->max_expansions;
+  /* The no-search baseline has no evaluator: every child ranks as the
+   * root and greedy follows the proposer's prior. */
   if (plan__search_create(&so, &cs->proposer, &cs->world, &cs->goal,
-                          &cs->evaluator, sched, o->trace, &s,
-                          &err) != PLAN_OK ||
+                          a->no_value ? NULL : &cs->evaluator, sched, o->trace,
+                          &s, &err) != PLAN_OK ||
       plan__domain_set_root(dom, s) != PLAN_OK) {
     report_error(sh, "search", err.text[0] ? err.text : "cannot start");
     goto done;
@@ -439,13 +448,13 @@ static void print_json(const opts *o, const row *w) {
 }
 
 static void print_header(void) {
-  printf("%-11s %-7s %9s %8s %10s %10s %8s %8s %7s\n", "algo", "noise",
+  printf("%-12s %-7s %9s %8s %10s %10s %8s %8s %7s\n", "algo", "noise",
          "solved", "calls/i", "tokens/i", "calls/sol", "wall_s", "rounds",
          "ratio");
 }
 
 static void print_row(const row *w) {
-  printf("%-11s %-7s %4zu/%-4zu %8.1f %10.0f %10.1f %8.3f %8.1f %7.2f\n",
+  printf("%-12s %-7s %4zu/%-4zu %8.1f %10.0f %10.1f %8.3f %8.1f %7.2f\n",
          w->algo, w->noise, w->solved, w->instances, w->calls, w->tokens,
          w->calls_per_solved, w->wall_s, w->waves, w->wall_over_rounds);
   fflush(stdout);
@@ -553,21 +562,28 @@ static bool write_svg(const opts *o, const row *rows) {
   double top = ceil(max_calls / step) * step;
   if (top <= 0)
     top = 1;
+  /* About 70 px per algorithm group (three bars and a label), at least
+   * 1000 px in all. */
+  double pw = 70.0 * (double)o->n_algo;
+  if (pw < 415)
+    pw = 415;
+  double width = 2 * pw + 170;
   fprintf(f,
-          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" "
-          "height=\"430\" viewBox=\"0 0 1000 430\" "
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+          "height=\"430\" viewBox=\"0 0 %.0f 430\" "
           "font-family=\"Helvetica, Arial, sans-serif\">\n"
-          "<rect width=\"1000\" height=\"430\" fill=\"white\"/>\n"
-          "<text x=\"500\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">"
+          "<rect width=\"%.0f\" height=\"430\" fill=\"white\"/>\n"
+          "<text x=\"%.0f\" y=\"24\" font-size=\"16\" "
+          "text-anchor=\"middle\">"
           "search_quality: %ld PlanBench Blocksworld instances, %s mode, "
           "mockllm oracle (test double)</text>\n",
-          o->n, plan__comp_mode_name(o->mode));
-  svg_panel(f, o, rows, 60, 70, 410, 280, "Success rate (validated plans)", 1.0,
+          width, width, width, width / 2, o->n, plan__comp_mode_name(o->mode));
+  svg_panel(f, o, rows, 60, 70, pw, 280, "Success rate (validated plans)", 1.0,
             "%.1f%%", true, 0);
-  svg_panel(f, o, rows, 560, 70, 420, 280, "LLM calls per solved instance", top,
-            "%.1f", false, 1);
+  svg_panel(f, o, rows, pw + 150, 70, pw, 280, "LLM calls per solved instance",
+            top, "%.1f", false, 1);
   for (size_t k = 0; k < o->n_noise; k++) {
-    double x = 330 + 130 * (double)k;
+    double x = width / 2 - 170 + 130 * (double)k;
     fprintf(f,
             "<rect x=\"%.1f\" y=\"400\" width=\"14\" height=\"14\" "
             "fill=\"%s\"/><text x=\"%.1f\" y=\"412\" font-size=\"12\">"
@@ -586,7 +602,8 @@ static void usage(FILE *f) {
   fprintf(f, "usage: search_quality --instances DIR --domain FILE [--n N] "
              "[--first K]\n"
              "         [--noise low,middle,high] [--algo "
-             "greedy,dfs,best-first,beam,mcts,tot-bfs(,tot-bfs-10)]\n"
+             "greedy,greedy-value,dfs,best-first,beam,mcts,tot-bfs\n"
+             "         (,tot-bfs-10)]\n"
              "         [--latency-ms MS] [--json] [--svg FILE] [--jobs J] "
              "[--mode hybrid|llm]\n"
              "         [--world exact|checked] [--seed S] [--pb-config FILE] "

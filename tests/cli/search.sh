@@ -1,9 +1,10 @@
 #!/bin/sh
 # plan --task for the searches (cli/cmd_search.c): --help, the pddl modes
 # llm, hybrid and exact and the text kind with the scripted backend, every
-# algorithm, budgets and their exit status, options from the task file and
-# flags winning over them, prompt overrides, malformed task files (exit 2
-# with the file and the field named), the JSONL trace, and a search
+# algorithm (greedy also without a value function), budgets and their exit
+# status, options from the task file and flags winning over them, prompt
+# overrides, malformed task files (exit 2 with the file and the field
+# named), the JSONL trace, and a search
 # recorded through a cassette and replayed without the script: the same
 # trace byte for byte and the same plan.
 set -u
@@ -113,6 +114,7 @@ tea="$tmp/tasks/tea.json"
 expect 0 "best-first" --task --help
 grep -q -- "--budget-calls" "$tmp/out" || fail "--task --help: budgets"
 grep -q -- "--prompts DIR" "$tmp/out" || fail "--task --help: --prompts"
+grep -q -- "--no-value" "$tmp/out" || fail "--task --help: --no-value"
 grep -q -- "--cassette-mode" "$tmp/out" || fail "--task --help: llmconf flags"
 grep -q -- "--heuristic H .*lmcut" "$tmp/out" || fail "--task --help: solver options kept"
 expect 0 "--beam-width" --task "$tea" --help
@@ -184,6 +186,19 @@ grep -q "solved in 4 steps, valid by the validator" "$tmp/err" || fail "summary"
 grep -q '"inapplicable":[1-9]' "$tmp/out" || fail "hybrid: inapplicable proposals counted"
 grep -q '"ev":"llm_call"' "$tmp/h-best-first.jsonl" || fail "trace: llm_call"
 grep -q '"ev":"wm_check"' "$tmp/h-best-first.jsonl" || fail "trace: wm_check"
+# greedy without a value function (the LLM alone): no value call at all.
+expect 0 '"solved":true' --task "$bw" --script "$tmp/hybrid.script" \
+  --algo greedy --no-value --trace "$tmp/h-novalue.jsonl"
+grep -q "greedy search without a value function" "$tmp/err" || fail "--no-value: banner"
+grep -q '"evaluator":{' "$tmp/out" && fail "--no-value: value calls made"
+grep -q '"llm_calls":8,' "$tmp/out" || fail "--no-value: 4 proposals + 4 predictions"
+grep -q '"evaluator":null' "$tmp/h-novalue.jsonl" || fail "--no-value: trace start"
+grep -q '"ev":"value"' "$tmp/h-novalue.jsonl" && fail "--no-value: value events"
+check_jsonl "$tmp/h-novalue.jsonl"
+expect 2 "--value-samples sets the value function, which --no-value turns off" \
+  --task "$bw" --script "$tmp/hybrid.script" --no-value --value-samples 3
+echo '{"kind":"pddl","domain":"sub/domain.pddl","problem":"sub/p1.pddl","mode":"hybrid","no_value":true}' >"$tmp/tasks/novalue.json"
+expect 0 "without a value function" --task "$tmp/tasks/novalue.json" --script "$tmp/hybrid.script" --algo greedy
 
 # ---- llm mode --------------------------------------------------------------
 expect 0 '"valid":true' --task "$bw" --mode llm --script "$tmp/llm.script" --verbose

@@ -4,7 +4,9 @@
  * MCTS succeed), a graph with a known shortest path, dead ends; stop
  * reasons (goal, exhausted, depth, nodes, iterations) with the best plan
  * so far; batch sizes per round; determinism (two runs give the same node
- * array and the same trace, byte for byte). */
+ * array and the same trace, byte for byte); greedy's two baselines (no
+ * evaluator: the most proposed action; with one: the best value, the
+ * prior breaking ties). */
 #include "search_toy.h"
 
 static const plan__algo all_algos[] = {PLAN__ALGO_GREEDY, PLAN__ALGO_BEST_FIRST,
@@ -577,6 +579,183 @@ static void test_determinism(void) {
   }
 }
 
+/* ---- greedy: the two baselines
+ * ---------------------------------------------------------- */
+
+/* The fork: from S(0) "a" (proposed once) leads to A(1, value 0.9) and
+ * A1(2, 0.95), a dead end; "b" and "c" (proposed twice each) lead to B(4,
+ * 0.6) and C(7, 0.6). From B "b1" (once) leads to B1(5), "b2" (three
+ * times) to G(6), the goal. The value favours "a"; the proposer favours
+ * "b" (tied with "c", the smaller id) and then "b2" (whose id is larger
+ * than "b1"'s). */
+static size_t fork_succ(const toy *t, int x, toy_move *out) {
+  (void)t;
+  switch (x) {
+  case 0:
+    out[0] = (toy_move){"a", 1, 1};
+    out[1] = (toy_move){"b", 4, 2};
+    out[2] = (toy_move){"c", 7, 2};
+    return 3;
+  case 1: out[0] = (toy_move){"a1", 2, 1}; return 1;
+  case 4:
+    out[0] = (toy_move){"b1", 5, 1};
+    out[1] = (toy_move){"b2", 6, 3};
+    return 2;
+  case 7: out[0] = (toy_move){"c1", 8, 1}; return 1;
+  default: return 0;
+  }
+}
+static double fork_value(const toy *t, int x) {
+  (void)t;
+  static const double v[] = {0.5, 0.9, 0.95, 0, 0.6, 0.7, 1.0, 0.6, 0.5};
+  return x >= 0 && x < 9 ? v[x] : 0.0;
+}
+static bool fork_goal(const toy *t, int x) {
+  (void)t;
+  return x == 6;
+}
+
+/* Without an evaluator greedy is the LLM alone: at every step the most
+ * proposed action (ties by smaller id), and not one value call. The root
+ * round and the trace work without an evaluator. */
+static void test_greedy_no_value_follows_prior(void) {
+  toy t;
+  toy_init(&t, fork_succ, fork_value, fork_goal);
+  toy_comps c;
+  toy_comps_init(&c, &t);
+  plan__search_options o = opts(PLAN__ALGO_GREEDY);
+  FILE *tr = tmpfile();
+  ASSERT(tr);
+  plan__search *s = NULL;
+  plan_error err;
+  ASSERT_OK(
+      plan__search_create(&o, &c.p, &c.w, &c.g, NULL, NULL, tr, &s, &err));
+  ASSERT_OK(toy_set(s, &t, 0, 0, true));
+  ASSERT_OK(plan__search_run(s));
+  plan__result r;
+  plan__search_result(s, &r);
+  ASSERT(r.solved);
+  ASSERT_EQ(r.stop, PLAN__STOP_GOAL);
+  char buf[128];
+  ASSERT_STR_EQ(toy_plan(s, buf, sizeof buf), "b b2");
+  ASSERT_EQ(t.n_evaluate, 0);
+  ASSERT_EQ(t.n_propose, 2);
+  /* Node ids: 1 a, 2 b, 3 c, then 4 b1, 5 b2. Priors are the shares of
+   * the proposals; no node has a value, every one ranks as the root. */
+  ASSERT_STR_EQ(plan__search_node(s, 2)->action, "b");
+  ASSERT_NEAR(plan__search_node(s, 1)->prior, 0.2, 1e-12);
+  ASSERT_NEAR(plan__search_node(s, 2)->prior, 0.4, 1e-12);
+  ASSERT_NEAR(plan__search_node(s, 3)->prior, 0.4, 1e-12);
+  ASSERT_NEAR(plan__search_node(s, 4)->prior, 0.25, 1e-12);
+  ASSERT_NEAR(plan__search_node(s, 5)->prior, 0.75, 1e-12);
+  for (plan__node_id id = 0; id < plan__search_node_count(s); id++) {
+    const plan__node *n = plan__search_node(s, id);
+    ASSERT_EQ(n->value.samples, 0);
+    ASSERT(!(n->flags & PLAN__NODE_EVALUATED));
+    if (!(n->flags & PLAN__NODE_GOAL))
+      ASSERT_NEAR(plan__search_rank(s, id), 0.5, 0);
+  }
+  /* "a" and "c" were never entered. */
+  ASSERT(!(plan__search_node(s, 1)->flags & PLAN__NODE_EXPANDED));
+  ASSERT(!(plan__search_node(s, 3)->flags & PLAN__NODE_EXPANDED));
+  size_t len;
+  char *trace = slurp(tr, &len);
+  ASSERT(strstr(trace, "\"evaluator\":null"));
+  ASSERT(strstr(trace, "\"ev\":\"result\""));
+  ASSERT(!strstr(trace, "\"ev\":\"value\""));
+  free(trace);
+  fclose(tr);
+  plan__search_free(s);
+
+  /* No goal test either, on the number line: the priors are equal, so
+   * greedy takes the usable child with the smaller id, one round per
+   * level, until the depth limit; still no value call. */
+  toy_init(&t, line_succ, line_value, no_goal);
+  toy_comps_init(&c, &t);
+  o = opts(PLAN__ALGO_GREEDY);
+  o.max_depth = 6;
+  ASSERT_OK(
+      plan__search_create(&o, &c.p, &c.w, NULL, NULL, NULL, NULL, &s, &err));
+  ASSERT_OK(toy_set(s, &t, 0, 0, true));
+  ASSERT_STATUS(plan__search_run(s), PLAN_EBUDGET);
+  plan__search_result(s, &r);
+  ASSERT(!r.solved);
+  ASSERT_EQ(r.stop, PLAN__STOP_DEPTH);
+  ASSERT_EQ(t.n_propose, 6);
+  ASSERT_EQ(t.n_evaluate, 0);
+  /* A child whose state is already in the tree is a duplicate and never
+   * chosen: from 2, "inc" reaches 3, seen as the root's "jump", so the
+   * walk expands 0 1 2 5 6 7 (and ends at 10: 8 is 5's "jump"). */
+  static const int walk[6] = {0, 1, 2, 5, 6, 7};
+  size_t expanded = 0;
+  for (plan__node_id id = 0; id < plan__search_node_count(s); id++) {
+    const plan__node *n = plan__search_node(s, id);
+    if (n->flags & PLAN__NODE_EXPANDED) {
+      ASSERT(n->depth < 6);
+      ASSERT_EQ(toy_state(s, id), walk[n->depth]);
+      expanded++;
+    }
+  }
+  ASSERT_EQ(expanded, 6);
+  plan__search_free(s);
+}
+
+/* With an evaluator greedy is a one-step lookahead: the value decides over
+ * the proposer ("a", proposed once, valued 0.9) and walks into the dead
+ * end, as before. */
+static void test_greedy_value_lookahead(void) {
+  toy t;
+  toy_init(&t, fork_succ, fork_value, fork_goal);
+  toy_comps c;
+  plan__search_options o = opts(PLAN__ALGO_GREEDY);
+  plan__search *s = toy_search(&t, &c, &o, 0, NULL, NULL);
+  ASSERT_OK(plan__search_run(s));
+  plan__result r;
+  plan__search_result(s, &r);
+  ASSERT(!r.solved);
+  ASSERT_EQ(r.stop, PLAN__STOP_EXHAUSTED);
+  char buf[128];
+  ASSERT_STR_EQ(toy_plan(s, buf, sizeof buf), "a a1");
+  ASSERT_NEAR(r.value, 0.95, 1e-12);
+  /* The root, then the three children, then "a1". */
+  ASSERT_EQ(t.n_evaluate, 3);
+  ASSERT_EQ(t.evaluate_n[1], 3);
+  plan__search_free(s);
+}
+
+/* Equal values: the prior breaks the tie before the id. With a flat value
+ * greedy takes "b" (prior 0.4, tied with "c": the smaller id) and then
+ * "b2" (prior 0.75) over "b1" (0.25), whose id is smaller. */
+static void test_greedy_prior_tie_break(void) {
+  toy t;
+  toy_init(&t, fork_succ, flat_value, fork_goal);
+  toy_comps c;
+  plan__search_options o = opts(PLAN__ALGO_GREEDY);
+  plan__search *s = toy_search(&t, &c, &o, 0, NULL, NULL);
+  ASSERT_OK(plan__search_run(s));
+  plan__result r;
+  plan__search_result(s, &r);
+  ASSERT(r.solved);
+  char buf[128];
+  ASSERT_STR_EQ(toy_plan(s, buf, sizeof buf), "b b2");
+  ASSERT(t.n_evaluate > 0);
+  const plan__node *b1 = plan__search_node(s, 4);
+  const plan__node *b2 = plan__search_node(s, 5);
+  ASSERT_STR_EQ(b1->action, "b1");
+  ASSERT_STR_EQ(b2->action, "b2");
+  ASSERT_NEAR(plan__search_rank(s, 4), plan__search_rank(s, 2), 0);
+  plan__search_free(s);
+
+  /* Equal values and equal priors: the smaller id ("inc" before "jump",
+   * both 0.95 from 0 to the goal 2), as test_round_phases checks too. */
+  toy_init(&t, line_succ, line_value, line_goal);
+  t.goal_state = 2;
+  s = toy_search(&t, &c, &o, 0, NULL, NULL);
+  ASSERT_OK(plan__search_run(s));
+  ASSERT_STR_EQ(toy_plan(s, buf, sizeof buf), "inc inc");
+  plan__search_free(s);
+}
+
 int main(int argc, char **argv) {
   TEST_BEGIN(argc, argv);
   RUN(test_line_all_algorithms);
@@ -594,5 +773,8 @@ int main(int argc, char **argv) {
   RUN(test_mcts_and_beam_batches);
   RUN(test_mcts_closes_dead_ends);
   RUN(test_determinism);
+  RUN(test_greedy_no_value_follows_prior);
+  RUN(test_greedy_value_lookahead);
+  RUN(test_greedy_prior_tie_break);
   TEST_END();
 }
