@@ -331,7 +331,7 @@ static plan_status parse_constants(pctx *c, dbuild *b, const pddl_sx *sec) {
   if (st)
     return st;
   for (size_t i = 0; i < n; i++) {
-    int type;
+    int type = 0;
     st = resolve_type(c, items[i].type, &type);
     if (st)
       break;
@@ -960,7 +960,7 @@ static plan_status parse_objects(pctx *c, pbuild *b, const pddl_sx *sec) {
   if (st)
     return st;
   for (size_t i = 0; i < n && !st; i++) {
-    int type;
+    int type = 0;
     st = resolve_type(c, items[i].type, &type);
     if (!st)
       st = add_object(c, b, items[i].node->sym, type, items[i].node);
