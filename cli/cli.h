@@ -17,6 +17,7 @@ int cli_cmd_eval(int argc, char **argv);
 int cli_eval_travel(int argc, char **argv); /* plan eval travel */
 int cli_task_travel(int argc, char **argv, const char *task_path);
 int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_gen_deadend(int argc, char **argv); /* cmd_gen.c */
 int cli_cmd_task(int argc, char **argv); /* argv: "--task" FILE [OPTIONS] */
 /* pddl tasks in modes llm, hybrid, exact, and text tasks (cmd_search.c);
  * mode_from_flag: --mode on the command line chose the mode. */

@@ -11,6 +11,8 @@ static const struct cli_command commands[] = {
      cli_cmd_ask},
     {"eval", "run or replay a benchmark evaluation (plan eval --help)",
      cli_cmd_eval},
+    {"gen-deadend", "generate PDDL tasks with dead ends (docs/deadend.md)",
+     cli_cmd_gen_deadend},
     {"validate", "check a plan against a PDDL domain and problem (VAL-like)",
      cli_cmd_validate},
 };
@@ -32,7 +34,7 @@ static void usage(FILE *f) {
       "\n"
       "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
   fprintf(f,
           "\nRun 'plan COMMAND --help' for a command's options.\n"
           "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY,\n"
