@@ -703,6 +703,206 @@ PLAN_API plan_effect plan_env_effect(plan_env *env, const char *action);
 /* Ends the environment (and its program). NULL does nothing. */
 PLAN_API void plan_env_destroy(plan_env *env);
 
+/* ======================================================================
+ * The plan-act loop
+ * ======================================================================
+ * An agent acts in an environment with a receding horizon (docs/agent.md,
+ * docs/agent-api.md): it observes, searches from the observed state with
+ * the world model (the search parts above: callbacks or LLM defaults),
+ * commits the first action of the best plan in the real environment,
+ * observes what happened, compares it with the prediction and replans,
+ * until the goal, a budget or a stop that says why.
+ *
+ * Pure and reversible actions are committed when chosen. An irreversible
+ * action is only ever simulated before it is committed, and is committed
+ * through the commit barrier: k independent simulations that agree, the
+ * predicted state's value at least a threshold, the best plan through it
+ * ahead of the runner-up by more than the spread, and an optional
+ * approval (a callback). A refusal passes the turn to the next candidate,
+ * then to more search (a twice-refused action is dropped), then to a stop
+ * ("refused").
+ *
+ * The observation is the state: callbacks see it as the state text
+ * (surrounding white space trimmed). A handle is used by one thread at a
+ * time; its callbacks must not call into it (PLAN_EMISUSE). */
+typedef struct plan_agent plan_agent;
+
+typedef enum plan_agent_policy {
+  PLAN_AGENT_BARRIER = 0, /* the default: the commit barrier above */
+  PLAN_AGENT_NO_BARRIER,  /* commit the best first action, whatever its
+                             effect class (a baseline) */
+  PLAN_AGENT_WEBDREAMER,  /* simulate each proposed action once, commit the
+                             best valued: no lookahead, no barrier */
+  PLAN_AGENT_KOH          /* search by executing every explored action in
+                             the environment, then reset and replay (for
+                             sandboxes only: its probes are real; needs an
+                             environment that can snapshot or reset) */
+} plan_agent_policy;
+
+/* Parses "barrier", "no-barrier", "webdreamer" or "koh". PLAN_EINVAL for
+ * anything else (*out unchanged). */
+PLAN_API plan_status plan_agent_policy_parse(const char *s,
+                                             plan_agent_policy *out);
+/* "barrier", ...; "?" for an unknown value. Static. */
+PLAN_API const char *plan_agent_policy_name(plan_agent_policy p);
+
+/* What the barrier measured for an irreversible action that passed its
+ * other checks, shown to the approval callback. The strings are borrowed
+ * for the call. */
+typedef struct plan_commit_check {
+  const char *action;
+  const char *state;           /* the current (observed) state */
+  const char *predicted_state; /* the state the simulations predict */
+  /* The predicted state's value (1 for a goal) and its standard error. */
+  double value;
+  double value_se;
+  /* The best plans through the action and through any other first action
+   * (-1: there is none). */
+  double plan_value;
+  double runner_up;
+  unsigned simulations; /* predictions asked */
+  unsigned votes;       /* predictions that could be read */
+  unsigned agree;       /* predictions equal to the chosen one */
+} plan_commit_check;
+
+/* Sets *approve: true commits the action, false refuses it (the loop tries
+ * the next candidate or searches again). Any status other than PLAN_OK
+ * stops the loop with it. */
+typedef plan_status (*plan_approve_fn)(void *ud, const plan_commit_check *check,
+                                       bool *approve);
+
+#define PLAN_AGENT_OPTIONS_VERSION 1
+
+/* Options of an agent. Zero means default. Strings are copied at create. */
+typedef struct plan_agent_options {
+  unsigned version;
+  /* The search of each step: its parts (callbacks or LLM defaults, with
+   * goal, description, actions, prompts_dir, model), algo, shape and the
+   * per-step budgets (max_llm_calls default 200 here when 0; max_tokens,
+   * max_wall_ms, max_nodes, ...), seed (the base seed: each search of the
+   * run gets its own, derived from it), clock (also the whole run's
+   * clock), concurrency and trace_path (the JSONL trace of the whole run,
+   * truncated at the start of each run). Initialised by
+   * plan_agent_options_init. */
+  plan_search_options search;
+  plan_agent_policy policy;
+  uint32_t max_steps; /* real actions before stopping ("steps"); 30 */
+  /* The barrier. */
+  double commit_threshold; /* least value of the predicted state; 0.25 */
+  unsigned simulations;    /* k, 1-64; 3 (doubled for an action whose
+                              predictions have often been wrong) */
+  double agree;            /* share of the k that must agree; 2/3 */
+  double margin_z;         /* the lead over the runner-up, in standard
+                              errors; 1 */
+  unsigned max_refusals;   /* refusals (extra searches) per step before
+                              stopping; 3 (at most 15) */
+  plan_approve_fn approve; /* NULL: no approval asked */
+  void *approve_ud;
+  /* The overthinking guard of each step's search: stop deliberating when
+   * the best first action leads every other by more than settle_margin
+   * (0: 0.3; negative: never), or after settle_patience rounds without a
+   * better value (0: 4; UINT32_MAX: never). */
+  double settle_margin;
+  uint32_t settle_patience;
+  /* Stop ("oscillating") when a state is reached more than this often;
+   * 3. */
+  uint32_t max_revisits;
+  /* Never try pure or reversible actions for real during search (by
+   * default the loop does so, in an environment that can snapshot or
+   * reset, for actions whose predictions have often been wrong). */
+  bool no_real_probes;
+  /* Whole-run budgets, checked between steps ("budget"); the LLM calls
+   * and tokens also bound the run's scheduler. 0: unlimited. */
+  uint64_t max_llm_calls;
+  uint64_t max_tokens;
+  uint64_t max_wall_ms;
+} plan_agent_options;
+
+/* Fills *opts with the defaults (every field zero but the versions;
+ * opts->search is initialised with plan_search_options_init). version must
+ * be PLAN_AGENT_OPTIONS_VERSION. */
+PLAN_API void plan_agent_options_init(plan_agent_options *opts,
+                                      unsigned version);
+
+/* Creates an agent acting in env. llm (borrowed; it must outlive the agent
+ * and serves one agent at a time) answers the LLM defaults; it may be NULL
+ * when the propose, simulate and is_goal callbacks are all given. env is
+ * borrowed: it must outlive the agent, which never destroys it. Whether
+ * the task is achieved is the environment's done capability when it has
+ * one (PLAN_ENV_CAP_DONE), else the search's goal test (is_goal or the
+ * LLM judge) on the observed state; the goal test also judges predicted
+ * states during search. With the LLM default world model, the barrier's k
+ * simulations are k sampled predictions; with a simulate callback its one
+ * prediction counts as all k. opts is copied (NULL: all defaults, which
+ * needs an LLM and a goal). Destroy with plan_agent_destroy. Errors
+ * (message in *err): PLAN_EINVAL (a version mismatch of either options,
+ * an option out of range, a part with neither a callback nor an LLM, no
+ * goal for an LLM default), PLAN_EMISUSE (NULL env or out), PLAN_EIO /
+ * PLAN_EPARSE (prompt overrides), PLAN_ENOMEM. No callback is called. */
+PLAN_API plan_status plan_agent_create(plan_llm *llm, plan_env *env,
+                                       const plan_agent_options *opts,
+                                       plan_agent **out, plan_error *err);
+
+/* Runs the loop from the environment's current observation to its end.
+ * A handle runs any number of times; each run starts afresh (history,
+ * counters) and replaces the previous result. Returns PLAN_OK when the
+ * loop ended by itself: check plan_agent_outcome. Otherwise the failure:
+ * the environment's status (an observe or execute that failed), a
+ * callback's (propose, simulate, evaluate, approve), PLAN_EPARSE (an empty
+ * observation), PLAN_EIO (the trace file), PLAN_ENOMEM; the outcome is
+ * then "error" and plan_agent_message says why. The committed history is
+ * kept and readable in every case. PLAN_EMISUSE: a NULL handle or a call
+ * from inside one of its callbacks. */
+PLAN_API plan_status plan_agent_run(plan_agent *a);
+
+/* How the last run ended: "goal" (the task is achieved), "steps"
+ * (max_steps), "budget" (a whole-run budget), "refused" (the barrier
+ * refused every way forward), "stuck" (no applicable action), "oscillating"
+ * (the same states over and over) or "error"; "" before a run. Static. */
+PLAN_API const char *plan_agent_outcome(const plan_agent *a);
+/* Why, for people ("the barrier refused jump after 4 searches: not
+ * approved"); "" before a run. Borrowed: valid until the next run or
+ * destroy. */
+PLAN_API const char *plan_agent_message(const plan_agent *a);
+
+/* The actions the last run committed, in order. An action the
+ * environment refused (PLAN_ENOTFOUND: nothing changed) is listed too,
+ * with a NULL observation. */
+PLAN_API size_t plan_agent_steps(const plan_agent *a);
+/* Step i's action, or NULL when i is out of range. Borrowed: valid until
+ * the next run or destroy (as the observation below). */
+PLAN_API const char *plan_agent_step_action(const plan_agent *a, size_t i);
+/* The observation after step i; NULL when out of range or refused by the
+ * environment. */
+PLAN_API const char *plan_agent_step_observation(const plan_agent *a, size_t i);
+/* Step i's effect class (PLAN_EFFECT_IRREVERSIBLE when out of range). */
+PLAN_API plan_effect plan_agent_step_effect(const plan_agent *a, size_t i);
+
+typedef struct plan_agent_stats {
+  uint64_t llm_calls;            /* LLM requests of the run */
+  uint64_t tokens;               /* their prompt + completion tokens */
+  uint64_t searches;             /* searches run (one per step, more after
+                                    refusals) */
+  uint64_t barrier_checks;       /* irreversible candidates checked */
+  uint64_t refusals;             /* ... and refused */
+  uint64_t irreversible_commits; /* irreversible actions committed */
+  uint64_t real_probes;          /* actions tried for real during search */
+  uint64_t env_steps;            /* actions the environment executed (the
+                                    commits and the real probes, with their
+                                    replays) */
+  uint64_t predictions_checked;  /* commits whose outcome was predicted */
+  uint64_t predictions_wrong;    /* ... and observed otherwise */
+} plan_agent_stats;
+
+/* Counters of the last run (all zero before one). */
+PLAN_API void plan_agent_stats_get(const plan_agent *a, plan_agent_stats *out);
+/* The message of the last failure on a; "" if none. Borrowed: valid until
+ * the next call on a. */
+PLAN_API const char *plan_agent_errmsg(const plan_agent *a);
+/* Destroys the agent and its result (not its environment). NULL does
+ * nothing. */
+PLAN_API void plan_agent_destroy(plan_agent *a);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1265,6 +1265,14 @@ plan_status plan__agent_run(const plan__agent_options *o,
       break;
   }
 
+  /* Every failure ends as an error with a message, whichever path it
+   * took (an allocation inside the loop's own bookkeeping included). */
+  if (st != PLAN_OK && out->outcome != PLAN__AGENT_ERROR)
+    agent_fail(&a, st, "agent: %s",
+               err->text[0] ? err->text : plan_status_name(st));
+  if (st != PLAN_OK && !out->message[0])
+    snprintf(out->message, sizeof out->message, "agent: %s",
+             plan_status_name(st));
   out->llm_calls = calls_used(&a);
   out->tokens = tokens_used(&a);
   out->wall_s = (double)(plan__now_ns(a.o.search.clock) - a.t0) / 1e9;

@@ -6,7 +6,9 @@
  * component vtables, which take a whole phase's items at once. A part
  * without a callback is the LLM default: the component factory's "text"
  * mode (planner/components), built over a text domain made from the
- * options' goal, description and action vocabulary. Each run gets a fresh
+ * options' goal, description and action vocabulary. The agent loop
+ * (planner/agent_api.c) builds its parts the same way, through
+ * plan__api_parts_init (planner/api_int.h). Each run gets a fresh
  * search tree and a fresh scheduler (so budgets count per run); the result
  * of the last run stays readable until the next run or destroy.
  */
@@ -15,33 +17,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "planner/api_int.h"
 #include "planner/components/components.h"
 #include "planner/planner.h"
 
 #define SEARCH_MAGIC 0x504c5352u /* "PLSR" */
 #define SINK_MAGIC 0x534e4b41u   /* "SNKA" */
-#define STATE_MAGIC 0x53544246u  /* "STBF" */
+#define STATE_MAGIC PLAN__STATE_BUF_MAGIC
 #define MAX_STATE_BYTES ((size_t)16 << 20)
 
 struct plan_search {
   unsigned magic;
   plan_llm *llm;         /* borrowed, may be NULL */
-  plan_search_options o; /* strings point to the copies below */
-  char *goal, *description, *prompts_dir, *model, *trace_path;
-  char **actions;
-  size_t n_actions;
-
-  /* The LLM defaults (NULL when every part is a callback). */
-  plan__prompts *prompts;
-  plan__domain *dom;
-  plan__comp_set *cs;
-
-  /* The components the search runs: callback adapters or cs's parts. */
-  plan__proposer proposer;
-  plan__world_model world;
-  plan__goal_test goal_test;
-  plan__evaluator evaluator;
-  bool has_evaluator;
+  plan__api_parts parts; /* the options and the components the search runs */
 
   /* The last run. */
   plan_scheduler *sched;
@@ -129,11 +117,6 @@ plan_status plan_action_sink_add(plan_action_sink *sink, const char *action) {
   return st;
 }
 
-struct plan_state_buf {
-  unsigned magic;
-  plan__buf b;
-};
-
 plan_status plan_state_buf_append(plan_state_buf *buf, const char *text,
                                   size_t len) {
   if (!buf || buf->magic != STATE_MAGIC || (!text && len))
@@ -155,14 +138,14 @@ static plan_status callback_failed(plan__search *srch, const char *who,
 
 static plan_status cb_propose(void *self, plan__search *srch,
                               const plan__node_id *nodes, size_t n) {
-  plan_search *s = self;
+  plan__api_parts *p = self;
   for (size_t i = 0; i < n; i++) {
     const plan__node *nd = plan__search_node(srch, nodes[i]);
     if (!nd || !nd->state_text)
       continue;
     const char *state = nd->state_text; /* arena: stable as nodes grow */
     plan_action_sink sink = {SINK_MAGIC, srch, nodes[i], PLAN_OK, false};
-    plan_status st = s->o.propose(s->o.ud, state, &sink);
+    plan_status st = p->o.propose(p->o.ud, state, &sink);
     sink.magic = 0;
     if (sink.failed != PLAN_OK)
       return sink.failed;
@@ -176,20 +159,20 @@ static plan_status cb_propose(void *self, plan__search *srch,
 
 static plan_status cb_simulate(void *self, plan__search *srch,
                                const plan__node_id *ids, size_t n) {
-  plan_search *s = self;
+  plan__api_parts *p = self;
   plan_state_buf out;
   out.magic = STATE_MAGIC;
   plan__buf_init(&out.b, MAX_STATE_BYTES);
   plan_status ret = PLAN_OK;
   for (size_t i = 0; i < n && ret == PLAN_OK; i++) {
     const plan__node *c = plan__search_node(srch, ids[i]);
-    const plan__node *p = c ? plan__search_node(srch, c->parent) : NULL;
-    if (!p || !p->state_text || !c->action)
+    const plan__node *par = c ? plan__search_node(srch, c->parent) : NULL;
+    if (!par || !par->state_text || !c->action)
       continue;
-    const char *state = p->state_text;
+    const char *state = par->state_text;
     const char *action = c->action;
     plan__buf_reset(&out.b);
-    plan_status st = s->o.simulate(s->o.ud, state, action, &out);
+    plan_status st = p->o.simulate(p->o.ud, state, action, &out);
     if (st == PLAN_ENOTFOUND) {
       plan__search_prune(srch, ids[i], "inapplicable action");
       continue;
@@ -216,10 +199,10 @@ static plan_status cb_simulate(void *self, plan__search *srch,
 
 static plan_status cb_goal(void *self, plan__search *srch,
                            const plan__node_id *ids, size_t n) {
-  plan_search *s = self;
+  plan__api_parts *p = self;
   for (size_t i = 0; i < n; i++) {
     const plan__node *nd = plan__search_node(srch, ids[i]);
-    if (nd && nd->state_text && s->o.is_goal(s->o.ud, nd->state_text))
+    if (nd && nd->state_text && p->o.is_goal(p->o.ud, nd->state_text))
       plan__search_set_goal(srch, ids[i]);
   }
   return PLAN_OK;
@@ -227,13 +210,13 @@ static plan_status cb_goal(void *self, plan__search *srch,
 
 static plan_status cb_evaluate(void *self, plan__search *srch,
                                const plan__node_id *ids, size_t n) {
-  plan_search *s = self;
+  plan__api_parts *p = self;
   for (size_t i = 0; i < n; i++) {
     const plan__node *nd = plan__search_node(srch, ids[i]);
     if (!nd || !nd->state_text)
       continue;
     double v = NAN;
-    plan_status st = s->o.evaluate(s->o.ud, nd->state_text, &v);
+    plan_status st = p->o.evaluate(p->o.ud, nd->state_text, &v);
     if (st == PLAN_ENOTFOUND) {
       plan__search_add_missing(srch, ids[i]);
       continue;
@@ -246,7 +229,7 @@ static plan_status cb_evaluate(void *self, plan__search *srch,
 }
 
 /* ======================================================================
- * Create and destroy
+ * The last run
  * ====================================================================== */
 
 static void free_run(plan_search *s) {
@@ -264,23 +247,25 @@ static void free_run(plan_search *s) {
   memset(&s->stats, 0, sizeof s->stats);
 }
 
-void plan_search_destroy(plan_search *s) {
-  if (!handle_ok(s))
+/* ======================================================================
+ * The parts from the options (shared with planner/agent_api.c)
+ * ====================================================================== */
+
+void plan__api_parts_free(plan__api_parts *p) {
+  if (!p)
     return;
-  free_run(s);
-  s->magic = 0;
-  plan__comp_set_free(s->cs);
-  plan__domain_free(s->dom);
-  plan__prompts_free(s->prompts);
-  for (size_t i = 0; i < s->n_actions; i++)
-    plan__free(s->actions[i]);
-  plan__free(s->actions);
-  plan__free(s->goal);
-  plan__free(s->description);
-  plan__free(s->prompts_dir);
-  plan__free(s->model);
-  plan__free(s->trace_path);
-  plan__free(s);
+  plan__comp_set_free(p->cs);
+  plan__domain_free(p->dom);
+  plan__prompts_free(p->prompts);
+  for (size_t i = 0; i < p->n_actions; i++)
+    plan__free(p->actions[i]);
+  plan__free(p->actions);
+  plan__free(p->goal);
+  plan__free(p->description);
+  plan__free(p->prompts_dir);
+  plan__free(p->model);
+  plan__free(p->trace_path);
+  memset(p, 0, sizeof *p);
 }
 
 /* Copies an optional string; false on ENOMEM. */
@@ -292,38 +277,43 @@ static bool copy_str(const char *in, char **out) {
   return *out != NULL;
 }
 
-/* Builds the LLM defaults: the text domain, the templates and the
- * factory's text-mode components. */
-static plan_status make_llm_parts(plan_search *s, plan_error *err) {
-  plan_status st = plan__prompts_load(s->prompts_dir, &s->prompts, err);
+/* Builds the text domain and its templates, and with an LLM default the
+ * factory's text-mode components. A domain built only for the agent loop
+ * (every part a callback) may have no goal: the prompts that would show
+ * it are never rendered. */
+static plan_status make_domain(plan__api_parts *p, plan_error *err) {
+  plan_status st = plan__prompts_load(p->prompts_dir, &p->prompts, err);
   if (st != PLAN_OK)
     return st;
-  st = plan__domain_text_create(s->description, "", s->goal,
-                                (const char *const *)s->actions, s->n_actions,
-                                s->prompts, &s->dom, err);
-  if (st != PLAN_OK)
+  const char *goal =
+      p->goal && *p->goal ? p->goal : "the goal of the environment";
+  st = plan__domain_text_create(p->description, "", goal,
+                                (const char *const *)p->actions, p->n_actions,
+                                p->prompts, &p->dom, err);
+  if (st != PLAN_OK || !p->uses_llm)
     return st;
   plan__comp_options co;
   plan__comp_options_default(&co);
   co.mode = PLAN__MODE_TEXT;
-  if (s->o.branching)
-    co.k = s->o.branching;
-  co.propose_samples = s->o.propose_samples;
-  if (s->o.value_samples)
-    co.value_samples = s->o.value_samples;
-  co.call.model = s->model;
-  if (s->o.seed) {
+  if (p->o.branching)
+    co.k = p->o.branching;
+  co.propose_samples = p->o.propose_samples;
+  if (p->o.value_samples)
+    co.value_samples = p->o.value_samples;
+  co.call.model = p->model;
+  if (p->o.seed) {
     co.call.has_seed = true;
-    co.call.seed = (int64_t)s->o.seed;
+    co.call.seed = (int64_t)p->o.seed;
   }
-  return plan__comp_set_create(s->dom, &co, &s->cs, err);
+  p->call = co.call;
+  return plan__comp_set_create(p->dom, &co, &p->cs, err);
 }
 
-plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
-                               plan_search **out, plan_error *err) {
-  if (!out)
-    return plan__error_set(err, PLAN_EMISUSE, 0, 0, "search: out is NULL");
-  *out = NULL;
+plan_status plan__api_parts_init(plan__api_parts *p, plan_llm *llm,
+                                 const plan_search_options *opts,
+                                 bool need_domain, const char *who,
+                                 plan_error *err) {
+  memset(p, 0, sizeof *p);
   plan_search_options def;
   if (!opts) {
     plan_search_options_init(&def, PLAN_SEARCH_OPTIONS_VERSION);
@@ -344,9 +334,9 @@ plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
                                             : NULL;
     if (missing)
       return plan__error_set(err, PLAN_EINVAL, 0, 0,
-                             "search: no LLM and no %s callback: without an "
+                             "%s: no LLM and no %s callback: without an "
                              "LLM, propose, simulate and is_goal are required",
-                             missing);
+                             who, missing);
   }
   bool uses_llm = llm && (!opts->propose || !opts->simulate || !opts->is_goal ||
                           !opts->evaluate);
@@ -365,98 +355,136 @@ plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
     return plan__error_set(err, PLAN_EINVAL, 0, 0,
                            "search options: prune_below must be finite");
 
-  plan_status st = PLAN_ENOMEM;
-  plan_search *s = plan__calloc(1, sizeof *s);
-  if (!s)
-    goto fail;
-  s->magic = SEARCH_MAGIC;
-  s->llm = llm;
-  s->o = *opts;
-  if (!copy_str(opts->goal, &s->goal) ||
-      !copy_str(opts->description, &s->description) ||
-      !copy_str(opts->prompts_dir, &s->prompts_dir) ||
-      !copy_str(opts->model, &s->model) ||
-      !copy_str(opts->trace_path, &s->trace_path))
-    goto fail;
+  p->o = *opts;
+  p->uses_llm = uses_llm;
+  if (!copy_str(opts->goal, &p->goal) ||
+      !copy_str(opts->description, &p->description) ||
+      !copy_str(opts->prompts_dir, &p->prompts_dir) ||
+      !copy_str(opts->model, &p->model) ||
+      !copy_str(opts->trace_path, &p->trace_path))
+    goto nomem;
   if (opts->n_actions) {
-    s->actions = plan__calloc(opts->n_actions, sizeof *s->actions);
-    if (!s->actions)
-      goto fail;
-    for (; s->n_actions < opts->n_actions; s->n_actions++)
-      if (!copy_str(opts->actions[s->n_actions], &s->actions[s->n_actions]))
-        goto fail;
+    p->actions = plan__calloc(opts->n_actions, sizeof *p->actions);
+    if (!p->actions)
+      goto nomem;
+    for (; p->n_actions < opts->n_actions; p->n_actions++)
+      if (!copy_str(opts->actions[p->n_actions], &p->actions[p->n_actions]))
+        goto nomem;
   }
-  s->o.goal = s->goal;
-  s->o.description = s->description;
-  s->o.prompts_dir = s->prompts_dir;
-  s->o.model = s->model;
-  s->o.trace_path = s->trace_path;
-  s->o.actions = (const char *const *)s->actions;
+  p->o.goal = p->goal;
+  p->o.description = p->description;
+  p->o.prompts_dir = p->prompts_dir;
+  p->o.model = p->model;
+  p->o.trace_path = p->trace_path;
+  p->o.actions = (const char *const *)p->actions;
 
-  if (uses_llm) {
-    st = make_llm_parts(s, err);
+  if (uses_llm || need_domain) {
+    plan_status st = make_domain(p, err);
     if (st != PLAN_OK) {
-      plan_search_destroy(s);
+      plan__api_parts_free(p);
       return st;
     }
   }
   if (opts->propose)
-    s->proposer = (plan__proposer){"callback:propose", cb_propose, NULL, s};
+    p->proposer = (plan__proposer){"callback:propose", cb_propose, NULL, p};
   else
-    s->proposer = s->cs->proposer;
-  if (opts->simulate)
-    s->world = (plan__world_model){"callback:simulate", cb_simulate, NULL, s};
-  else
-    s->world = s->cs->world;
+    p->proposer = p->cs->proposer;
+  if (opts->simulate) {
+    p->world = (plan__world_model){"callback:simulate", cb_simulate, NULL, p};
+  } else {
+    p->world = p->cs->world;
+    p->llm_world = true;
+  }
   if (opts->is_goal)
-    s->goal_test = (plan__goal_test){"callback:is_goal", cb_goal, NULL, s};
+    p->goal_test = (plan__goal_test){"callback:is_goal", cb_goal, NULL, p};
   else
-    s->goal_test = s->cs->goal;
-  s->has_evaluator = true;
+    p->goal_test = p->cs->goal;
+  p->has_evaluator = true;
   if (opts->evaluate)
-    s->evaluator = (plan__evaluator){"callback:evaluate", cb_evaluate, NULL, s};
-  else if (s->cs)
-    s->evaluator = s->cs->evaluator;
+    p->evaluator = (plan__evaluator){"callback:evaluate", cb_evaluate, NULL, p};
+  else if (p->cs)
+    p->evaluator = p->cs->evaluator;
   else
-    s->has_evaluator = false;
-  *out = s;
+    p->has_evaluator = false;
   return PLAN_OK;
 
-fail:
-  plan_search_destroy(s);
-  return plan__error_set(err, st, 0, 0, "search: out of memory");
+nomem:
+  plan__api_parts_free(p);
+  return plan__error_set(err, PLAN_ENOMEM, 0, 0, "%s: out of memory", who);
+}
+
+void plan__api_core_options(const plan_search_options *o,
+                            plan__search_options *so) {
+  plan__search_options_default(so);
+  so->algo =
+      algos[(unsigned)o->algo < PLAN_ARRAY_LEN(algos) ? o->algo : 0].internal;
+  if (o->max_nodes)
+    so->max_nodes = o->max_nodes;
+  if (o->max_depth)
+    so->max_depth = o->max_depth;
+  so->max_expansions = o->max_expansions;
+  so->max_llm_calls = o->max_llm_calls;
+  so->max_tokens = o->max_tokens;
+  so->max_wall_ms = o->max_wall_ms;
+  if (o->branching)
+    so->branching = o->branching;
+  if (o->batch)
+    so->batch = o->batch;
+  if (o->beam_width)
+    so->beam_width = o->beam_width;
+  if (o->dfs_max_children)
+    so->dfs_max_children = o->dfs_max_children;
+  if (o->mcts_iterations)
+    so->mcts_iterations = o->mcts_iterations;
+  so->prune_below = o->prune_below;
+  so->seed = o->seed;
+  so->clock = o->clock;
+}
+
+void plan__api_scheduler_options(const plan_search_options *o,
+                                 plan_scheduler_options *so) {
+  plan_scheduler_options_init(so, PLAN_SCHEDULER_OPTIONS_VERSION);
+  so->concurrency = o->concurrency;
+  so->seed = o->seed;
+  so->clock = o->clock;
+}
+
+/* ======================================================================
+ * Create and destroy
+ * ====================================================================== */
+
+void plan_search_destroy(plan_search *s) {
+  if (!handle_ok(s))
+    return;
+  free_run(s);
+  s->magic = 0;
+  plan__api_parts_free(&s->parts);
+  plan__free(s);
+}
+
+plan_status plan_search_create(plan_llm *llm, const plan_search_options *opts,
+                               plan_search **out, plan_error *err) {
+  if (!out)
+    return plan__error_set(err, PLAN_EMISUSE, 0, 0, "search: out is NULL");
+  *out = NULL;
+  plan_search *s = plan__calloc(1, sizeof *s);
+  if (!s)
+    return plan__error_set(err, PLAN_ENOMEM, 0, 0, "search: out of memory");
+  plan_status st =
+      plan__api_parts_init(&s->parts, llm, opts, false, "search", err);
+  if (st != PLAN_OK) {
+    plan__free(s);
+    return st;
+  }
+  s->magic = SEARCH_MAGIC;
+  s->llm = llm;
+  *out = s;
+  return PLAN_OK;
 }
 
 /* ======================================================================
  * Run and result
  * ====================================================================== */
-
-/* The core's options from the public ones (zero stays "default"). */
-static void core_options(const plan_search *s, plan__search_options *so) {
-  plan__search_options_default(so);
-  so->algo = algos[s->o.algo].internal;
-  if (s->o.max_nodes)
-    so->max_nodes = s->o.max_nodes;
-  if (s->o.max_depth)
-    so->max_depth = s->o.max_depth;
-  so->max_expansions = s->o.max_expansions;
-  so->max_llm_calls = s->o.max_llm_calls;
-  so->max_tokens = s->o.max_tokens;
-  so->max_wall_ms = s->o.max_wall_ms;
-  if (s->o.branching)
-    so->branching = s->o.branching;
-  if (s->o.batch)
-    so->batch = s->o.batch;
-  if (s->o.beam_width)
-    so->beam_width = s->o.beam_width;
-  if (s->o.dfs_max_children)
-    so->dfs_max_children = s->o.dfs_max_children;
-  if (s->o.mcts_iterations)
-    so->mcts_iterations = s->o.mcts_iterations;
-  so->prune_below = s->o.prune_below;
-  so->seed = s->o.seed;
-  so->clock = s->o.clock;
-}
 
 /* Reads the result of the finished run into the handle. */
 static plan_status keep_result(plan_search *s) {
@@ -503,30 +531,28 @@ plan_status plan_search_run(plan_search *s, const char *initial_state) {
   FILE *trace = NULL;
   if (s->llm) {
     plan_scheduler_options so;
-    plan_scheduler_options_init(&so, PLAN_SCHEDULER_OPTIONS_VERSION);
-    so.concurrency = s->o.concurrency;
-    so.seed = s->o.seed;
-    so.clock = s->o.clock;
-    so.budget_calls = s->o.max_llm_calls;
-    so.budget_tokens = s->o.max_tokens;
-    so.budget_wall_ms = s->o.max_wall_ms;
+    plan__api_scheduler_options(&s->parts.o, &so);
+    so.budget_calls = s->parts.o.max_llm_calls;
+    so.budget_tokens = s->parts.o.max_tokens;
+    so.budget_wall_ms = s->parts.o.max_wall_ms;
     st = plan_scheduler_create(s->llm, &so, &s->sched, &err);
     if (st != PLAN_OK) {
       set_msg(s, "%s", err.text);
       return st;
     }
   }
-  if (s->trace_path) {
-    trace = fopen(s->trace_path, "w");
+  const plan__api_parts *p = &s->parts;
+  if (p->trace_path) {
+    trace = fopen(p->trace_path, "w");
     if (!trace) {
-      set_msg(s, "search: cannot open the trace file %s", s->trace_path);
+      set_msg(s, "search: cannot open the trace file %s", p->trace_path);
       return PLAN_EIO;
     }
   }
   plan__search_options so;
-  core_options(s, &so);
-  st = plan__search_create(&so, &s->proposer, &s->world, &s->goal_test,
-                           s->has_evaluator ? &s->evaluator : NULL, s->sched,
+  plan__api_core_options(&p->o, &so);
+  st = plan__search_create(&so, &p->proposer, &p->world, &p->goal_test,
+                           p->has_evaluator ? &p->evaluator : NULL, s->sched,
                            trace, &s->search, &err);
   if (st != PLAN_OK) {
     set_msg(s, "%s", err.text);
@@ -555,7 +581,7 @@ plan_status plan_search_run(plan_search *s, const char *initial_state) {
 done:
   if (trace && fclose(trace) != 0 && (st == PLAN_OK || st == PLAN_EBUDGET)) {
     st = PLAN_EIO;
-    set_msg(s, "search: cannot write the trace file %s", s->trace_path);
+    set_msg(s, "search: cannot write the trace file %s", p->trace_path);
   }
   return st;
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the build into a temporary prefix, then builds examples/ask.c
 # and examples/search.c against it twice: through CMake's find_package(plan)
-# and through pkg-config's plan.pc. Every program must run.
+# and through pkg-config's plan.pc, and examples/act.c through
+# find_package (it drives the build tree's examples/envs/cliff_env). Every
+# program must run.
 set -eu
 plan="$1"; src="$2"
 build=$(dirname "$plan")
@@ -17,7 +19,8 @@ test -f "$libdir/cmake/plan/planConfig.cmake"
 
 # 1. CMake find_package.
 mkdir -p "$tmp/app"
-cp "$src/examples/ask.c" "$src/examples/search.c" "$tmp/app/"
+cp "$src/examples/ask.c" "$src/examples/search.c" "$src/examples/act.c" \
+  "$tmp/app/"
 cat > "$tmp/app/CMakeLists.txt" <<'CM'
 cmake_minimum_required(VERSION 3.16)
 project(app C)
@@ -26,11 +29,14 @@ add_executable(app ask.c)
 target_link_libraries(app PRIVATE plan::plan)
 add_executable(app_search search.c)
 target_link_libraries(app_search PRIVATE plan::plan)
+add_executable(app_act act.c)
+target_link_libraries(app_act PRIVATE plan::plan)
 CM
 cmake -S "$tmp/app" -B "$tmp/app/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/app/build" >/dev/null
 "$tmp/app/build/app" >/dev/null
 "$tmp/app/build/app_search" >/dev/null
+"$tmp/app/build/app_act" "$build/examples/envs/cliff_env" >/dev/null
 
 # 2. pkg-config.
 PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists plan

@@ -33,10 +33,10 @@ typedef struct plan__env_stats {
 } plan__env_stats;
 
 /* The same as the public calls, but the observation goes to *out (cleared
- * first). Messages name the environment ("env ./robot.sh: ..."). */
+ * first). Messages name the environment ("env robot.sh: ..."). */
 plan_status plan__env_observe(plan_env *env, plan__buf *out, plan_error *err);
-plan_status plan__env_execute(plan_env *env, const char *action,
-                              plan__buf *out, plan_error *err);
+plan_status plan__env_execute(plan_env *env, const char *action, plan__buf *out,
+                              plan_error *err);
 /* The effect class as an internal enum (irreversible when unknown). */
 plan__effect plan__env_effect(plan_env *env, const char *action);
 unsigned plan__env_caps(const plan_env *env);
@@ -80,8 +80,13 @@ typedef struct plan__pddl_env_options {
 } plan__pddl_env_options;
 
 /* Creates the environment over task (and cfg, may be NULL), both retained.
- * The state starts at task->init. Errors: PLAN_EINVAL (a schema the
- * domain does not have, named in *err), PLAN_ENOMEM. */
+ * The state starts at task->init. o NULL: no schemas listed, default
+ * reversible, no snapshots, reset or tracking. Errors: PLAN_EINVAL (a
+ * schema the domain does not have, named in *err: one that no ground
+ * action of the task and no action of cfg has; n_schemas without the
+ * arrays; a cfg that cannot put the initial state in words),
+ * PLAN_EMISUSE (NULL task or out), PLAN_ENOMEM. Destroy with
+ * plan_env_destroy. */
 plan_status plan__pddl_env_create(const plan__pddl_task *task,
                                   const plan__pb_config *cfg,
                                   const plan__pddl_env_options *o,
@@ -161,8 +166,8 @@ typedef struct plan__cmd_reply {
 /* Appends the request line for op (with its '\n') to b: action is used by
  * execute and effect, id by restore. Errors: PLAN_EINVAL (an action that
  * is not valid UTF-8), PLAN_ENOMEM. */
-plan_status plan__cmd_request(plan__cmd_op op, const char *action,
-                              uint64_t id, plan__buf *b);
+plan_status plan__cmd_request(plan__cmd_op op, const char *action, uint64_t id,
+                              plan__buf *b);
 
 /* Reads line (len bytes, without its newline; need not be NUL-terminated)
  * as the reply to op into *out (zeroed first; free with
@@ -171,16 +176,14 @@ plan_status plan__cmd_request(plan__cmd_op op, const char *action,
  * missing or mistyped field, an unknown effect class, a protocol version
  * other than ours), with a message that names the op and quotes the
  * start of the reply; PLAN_ENOMEM. */
-plan_status plan__cmd_reply_parse(plan__cmd_op op, const char *line,
-                                  size_t len, plan__cmd_reply *out,
-                                  plan_error *err);
+plan_status plan__cmd_reply_parse(plan__cmd_op op, const char *line, size_t len,
+                                  plan__cmd_reply *out, plan_error *err);
 void plan__cmd_reply_free(plan__cmd_reply *r);
 
 /* The word of action that keys the effect table: the first word, after
  * an opening '(' ("(cross a b)" -> "cross", "step left" -> "step").
  * Writes its start and length; length 0 when there is none. */
-void plan__cmd_first_word(const char *action, const char **start,
-                          size_t *len);
+void plan__cmd_first_word(const char *action, const char **start, size_t *len);
 
 /* Writes the first bytes of s (len bytes) as a quotation for a message
  * into out (out_size bytes, always NUL-terminated): at most max bytes of
