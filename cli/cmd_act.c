@@ -105,18 +105,8 @@ void cli_act_usage(FILE *f) {
           "\"timeout_ms\":10000}\n"
           "Loop options (flags, or fields of the task's \"agent\" "
           "object):\n");
-  for (size_t i = 0; i < A_COUNT; i++) {
-    char head[64];
-    plan__fmt(head, sizeof head, "%s%s%s", defs[i].flag, defs[i].arg ? " " : "",
-              defs[i].arg ? defs[i].arg : "");
-    fprintf(f, "  %-22s ", head);
-    for (const char *p = defs[i].help; *p; p++) {
-      fputc(*p, f);
-      if (*p == '\n')
-        fprintf(f, "  %-22s ", "");
-    }
-    fputc('\n', f);
-  }
+  for (size_t i = 0; i < A_COUNT; i++)
+    cli_print_option(f, defs[i].flag, defs[i].arg, defs[i].help);
   fprintf(f, "Output: {\"outcome\":..,\"steps\":[...],\"llm_calls\":..,"
              "\"env_steps\":..,...} on stdout;\nexit status 0 when the goal "
              "is reached, 1 otherwise, 2 for input errors.\n");

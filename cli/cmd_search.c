@@ -189,18 +189,8 @@ void cli_search_usage(FILE *f) {
           "flags win.\n"
           "\n"
           "Search options:\n");
-  for (size_t i = 0; i < O_COUNT; i++) {
-    char head[64];
-    plan__fmt(head, sizeof head, "%s%s%s", opts[i].flag, opts[i].arg ? " " : "",
-              opts[i].arg ? opts[i].arg : "");
-    fprintf(f, "  %-22s ", head);
-    for (const char *p = opts[i].help; *p; p++) {
-      fputc(*p, f);
-      if (*p == '\n')
-        fprintf(f, "  %-22s ", "");
-    }
-    fputc('\n', f);
-  }
+  for (size_t i = 0; i < O_COUNT; i++)
+    cli_print_option(f, opts[i].flag, opts[i].arg, opts[i].help);
   fprintf(f, "  --budget-calls N, --budget-tokens N, --budget-seconds S, "
              "--seed N,\n"
              "  --concurrency N, --cassette FILE --cassette-mode M and the "
@@ -599,24 +589,8 @@ static bool read_text_task(run *r, const char **desc, const char **init,
 static bool load_pb_config(run *r, const char *path) {
   plan_error err;
   memset(&err, 0, sizeof err);
-  json_t *doc = plan__yaml_load(path, &err);
-  if (!doc) {
+  if (plan__pb_config_load_file(path, &r->cfg, &err) != PLAN_OK) {
     fprintf(stderr, "%s: pb_config: %s\n", prog, err.text);
-    return false;
-  }
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  if (n > 5 && !strcmp(base + n - 5, ".yaml"))
-    n -= 5;
-  char *name = plan__strndup(base, n);
-  plan_status st =
-      name ? plan__pb_config_from_json(doc, name, &r->cfg, &err) : PLAN_ENOMEM;
-  plan__free(name);
-  json_decref(doc);
-  if (st != PLAN_OK) {
-    fprintf(stderr, "%s: %s: %s\n", prog, path,
-            st == PLAN_ENOMEM ? "out of memory" : err.text);
     return false;
   }
   return true;

@@ -285,3 +285,16 @@ void cli_llm_close(cli_llmconf *c) {
   c->cassette_llm = c->http = c->llm = NULL;
   c->script_text = NULL;
 }
+
+void cli_print_option(FILE *f, const char *flag, const char *arg,
+                      const char *help) {
+  char head[64];
+  plan__fmt(head, sizeof head, "%s%s%s", flag, arg ? " " : "", arg ? arg : "");
+  fprintf(f, "  %-22s ", head);
+  for (const char *p = help; *p; p++) {
+    fputc(*p, f);
+    if (*p == '\n')
+      fprintf(f, "  %-22s ", "");
+  }
+  fputc('\n', f);
+}

@@ -7,6 +7,7 @@
 #define PLAN_CLI_LLMCONF_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "plan.h"
 
@@ -47,6 +48,10 @@ int cli_llm_open(cli_llmconf *c, const char *prog);
 int cli_llm_save(cli_llmconf *c, const char *prog);
 void cli_llm_close(cli_llmconf *c);
 /* Parses "123" into *out with bounds; prints an error naming flag. */
+/* One line of an option table for --help: "  --flag ARG   help", help's
+ * further lines ("\n") indented under the first. arg may be NULL. */
+void cli_print_option(FILE *f, const char *flag, const char *arg,
+                      const char *help);
 bool cli_parse_u64(const char *flag, const char *s, uint64_t max,
                    uint64_t *out);
 bool cli_parse_f64(const char *flag, const char *s, double lo, double hi,

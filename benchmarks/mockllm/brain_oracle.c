@@ -262,24 +262,8 @@ static bool load_config(const char *path, plan__pb_config **out, char *err,
                         size_t errsize) {
   plan_error perr;
   memset(&perr, 0, sizeof perr);
-  json_t *doc = plan__yaml_load(path, &perr);
-  if (!doc) {
+  if (plan__pb_config_load_file(path, out, &perr) != PLAN_OK) {
     plan__fmt(err, errsize, "oracle brain: %s", perr.text);
-    return false;
-  }
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  if (n > 5 && strcmp(base + n - 5, ".yaml") == 0)
-    n -= 5;
-  char *name = plan__strndup(base, n);
-  plan_status st =
-      name ? plan__pb_config_from_json(doc, name, out, &perr) : PLAN_ENOMEM;
-  json_decref(doc);
-  plan__free(name);
-  if (st != PLAN_OK) {
-    plan__fmt(err, errsize, "oracle brain: %s: %s", path,
-              st == PLAN_ENOMEM ? "out of memory" : perr.text);
     return false;
   }
   return true;

@@ -27,6 +27,7 @@
 
 #include "benchmarks/planbench/planbench.h"
 #include "benchmarks/planbench/yaml.h"
+#include "benchmarks/perf/bench_util.h"
 #include "core/core.h"
 #include "mockllm_proc.h"
 #include "planner/agent.h"
@@ -310,80 +311,6 @@ static void usage(FILE *f) {
           "irreversible, every noise level and policy. See docs/agent.md.\n");
 }
 
-static size_t split_list(char *s, const char **out, size_t cap) {
-  size_t n = 0;
-  for (char *p = s; p && *p && n < cap;) {
-    char *c = strchr(p, ',');
-    if (c)
-      *c = '\0';
-    out[n++] = p;
-    p = c ? c + 1 : NULL;
-  }
-  return n;
-}
-
-static int cmp_names(const void *a, const void *b) {
-  const char *x = *(const char *const *)a;
-  const char *y = *(const char *const *)b;
-  size_t lx = strlen(x), ly = strlen(y);
-  if (lx != ly)
-    return lx < ly ? -1 : 1; /* instance-9 before instance-10 */
-  return strcmp(x, y);
-}
-
-static char **list_instances(const opts *o, size_t *n_out) {
-  *n_out = 0;
-  DIR *d = opendir(o->instances);
-  if (!d)
-    return NULL;
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
-    size_t len = strlen(e->d_name);
-    if (len < 6 || strcmp(e->d_name + len - 5, ".pddl") != 0 ||
-        strstr(e->d_name, "domain"))
-      continue;
-    if (plan__grow((void **)&names, &cap, n + 1, sizeof *names) != PLAN_OK)
-      break;
-    names[n++] = plan__strdup(e->d_name);
-  }
-  closedir(d);
-  if (n)
-    qsort(names, n, sizeof *names, cmp_names);
-  size_t take = PLAN_MIN(n, (size_t)o->n);
-  char **paths = plan__calloc(take + 1, sizeof *paths);
-  for (size_t i = 0; paths && i < take; i++) {
-    plan__buf b;
-    plan__buf_init(&b, 0);
-    plan__buf_printf(&b, "%s/%s", o->instances, names[i]);
-    paths[i] = plan__buf_take(&b);
-    plan__buf_free(&b);
-  }
-  for (size_t i = 0; i < n; i++)
-    plan__free(names[i]);
-  plan__free(names);
-  *n_out = paths ? take : 0;
-  return paths;
-}
-
-static plan_status load_config(const char *path, plan__pb_config **out,
-                               plan_error *err) {
-  json_t *doc = plan__yaml_load(path, err);
-  if (!doc)
-    return err->code ? err->code : PLAN_EPARSE;
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  if (n > 5 && !strcmp(base + n - 5, ".yaml"))
-    n -= 5;
-  char *name = plan__strndup(base, n);
-  plan_status st =
-      name ? plan__pb_config_from_json(doc, name, out, err) : PLAN_ENOMEM;
-  plan__free(name);
-  json_decref(doc);
-  return st;
-}
-
 static bool parse_args(int argc, char **argv, opts *o) {
   static char noise_buf[64], policy_buf[128], irr_buf[256];
   memset(o, 0, sizeof *o);
@@ -398,7 +325,7 @@ static bool parse_args(int argc, char **argv, opts *o) {
   o->max_steps = 30;
   bool quick = false;
   snprintf(irr_buf, sizeof irr_buf, "slide,cross");
-  o->n_irreversible = split_list(irr_buf, o->irreversible, 16);
+  o->n_irreversible = bench_split_list(irr_buf, o->irreversible, 16);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -439,14 +366,14 @@ static bool parse_args(int argc, char **argv, opts *o) {
       setenv("PLAN_MOCKLLM", v, 1);
     else if (!strcmp(a, "--noise")) {
       snprintf(noise_buf, sizeof noise_buf, "%s", v);
-      o->n_noise = split_list(noise_buf, o->noise, PLAN_ARRAY_LEN(o->noise));
+      o->n_noise = bench_split_list(noise_buf, o->noise, PLAN_ARRAY_LEN(o->noise));
     } else if (!strcmp(a, "--policy")) {
       snprintf(policy_buf, sizeof policy_buf, "%s", v);
       o->n_policy =
-          split_list(policy_buf, o->policy, PLAN_ARRAY_LEN(o->policy));
+          bench_split_list(policy_buf, o->policy, PLAN_ARRAY_LEN(o->policy));
     } else if (!strcmp(a, "--irreversible")) {
       snprintf(irr_buf, sizeof irr_buf, "%s", v);
-      o->n_irreversible = split_list(irr_buf, o->irreversible, 16);
+      o->n_irreversible = bench_split_list(irr_buf, o->irreversible, 16);
     } else {
       long x = strtol(v, &end, 10);
       if (!end || *end || x < 0) {
@@ -513,7 +440,7 @@ int main(int argc, char **argv) {
   plan_error err;
   memset(&err, 0, sizeof err);
   size_t n_paths = 0;
-  char **paths = list_instances(&o, &n_paths);
+  char **paths = bench_list_instances(o.instances, 1, o.n, &n_paths);
   if (!paths || n_paths == 0) {
     fprintf(stderr, "agent_safety: no instances (*.pddl) in %s\n",
             o.instances);
@@ -521,8 +448,8 @@ int main(int argc, char **argv) {
   }
   plan__pb_config *cfg = NULL;
   plan__prompts *prompts = NULL;
-  if (load_config(o.pb_config, &cfg, &err) != PLAN_OK) {
-    fprintf(stderr, "agent_safety: %s: %s\n", o.pb_config, err.text);
+  if (plan__pb_config_load_file(o.pb_config, &cfg, &err) != PLAN_OK) {
+    fprintf(stderr, "agent_safety: %s\n", err.text);
     return 2;
   }
   if (plan__prompts_load(NULL, &prompts, &err) != PLAN_OK) {

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "benchmarks/planbench/planbench.h"
+#include "benchmarks/perf/bench_util.h"
 #include "core/core.h"
 #include "mockllm_proc.h"
 #include "plan.h"
@@ -615,74 +616,6 @@ static void usage(FILE *f) {
              "docs/search-quality.md.\n");
 }
 
-/* Splits a comma-separated list in place into out (at most cap). */
-static size_t split_list(char *s, const char **out, size_t cap) {
-  size_t n = 0;
-  for (char *p = s; p && *p && n < cap;) {
-    char *c = strchr(p, ',');
-    if (c)
-      *c = '\0';
-    out[n++] = p;
-    p = c ? c + 1 : NULL;
-  }
-  return n;
-}
-
-static long instance_number(const char *name) {
-  const char *p = name;
-  while (*p && (*p < '0' || *p > '9'))
-    p++;
-  return *p ? strtol(p, NULL, 10) : -1;
-}
-
-static int cmp_instance(const void *a, const void *b) {
-  const char *x = *(const char *const *)a;
-  const char *y = *(const char *const *)b;
-  long nx = instance_number(x);
-  long ny = instance_number(y);
-  if (nx != ny)
-    return nx < ny ? -1 : 1;
-  return strcmp(x, y);
-}
-
-/* The problem files of dir, by instance number; the n starting at the
- * first-th (1-based). */
-static char **list_instances(const opts *o, size_t *n_out) {
-  DIR *d = opendir(o->instances);
-  if (!d)
-    return NULL;
-  char **names = NULL;
-  size_t n = 0;
-  size_t cap = 0;
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
-    size_t len = strlen(e->d_name);
-    if (len < 6 || strcmp(e->d_name + len - 5, ".pddl") != 0 ||
-        strstr(e->d_name, "domain"))
-      continue;
-    if (plan__grow((void **)&names, &cap, n + 1, sizeof *names) != PLAN_OK)
-      break;
-    names[n++] = plan__strdup(e->d_name);
-  }
-  closedir(d);
-  if (n)
-    qsort(names, n, sizeof *names, cmp_instance);
-  size_t from = o->first > 0 ? (size_t)o->first - 1 : 0;
-  size_t take = 0;
-  char **paths = plan__calloc((size_t)o->n + 1, sizeof *paths);
-  for (size_t i = from; paths && i < n && take < (size_t)o->n; i++) {
-    plan__buf b;
-    plan__buf_init(&b, 0);
-    plan__buf_printf(&b, "%s/%s", o->instances, names[i]);
-    paths[take++] = plan__buf_take(&b);
-    plan__buf_free(&b);
-  }
-  for (size_t i = 0; i < n; i++)
-    plan__free(names[i]);
-  plan__free(names);
-  *n_out = take;
-  return paths;
-}
-
 /* The PlanBench config: --pb-config DATA/configs/NAME.yaml, or by default
  * DATA/configs/blocksworld.yaml for a domain under DATA/instances/. */
 static char *config_path(const opts *o) {
@@ -799,11 +732,11 @@ static bool parse_args(int argc, char **argv, opts *o) {
         o->path_cost_weight = d;
     } else if (!strcmp(a, "--noise")) {
       snprintf(noise_buf, sizeof noise_buf, "%s", v);
-      o->n_noise = split_list(noise_buf, o->noise, PLAN_ARRAY_LEN(o->noise));
+      o->n_noise = bench_split_list(noise_buf, o->noise, PLAN_ARRAY_LEN(o->noise));
     } else if (!strcmp(a, "--algo")) {
       snprintf(algo_buf, sizeof algo_buf, "%s", v);
       n_algo_names =
-          split_list(algo_buf, algo_names, PLAN_ARRAY_LEN(algo_names));
+          bench_split_list(algo_buf, algo_names, PLAN_ARRAY_LEN(algo_names));
     } else if (plan__parse_i64(v, &x) && x >= 0 && x <= 100000000) {
       if (!strcmp(a, "--n") && x >= 1)
         o->n = (long)x;
@@ -900,7 +833,7 @@ int main(int argc, char **argv) {
     return 1;
   int rc = 1;
   size_t n_paths = 0;
-  char **paths = list_instances(&o, &n_paths);
+  char **paths = bench_list_instances(o.instances, o.first, o.n, &n_paths);
   char *cfg_path = config_path(&o);
   plan__pb_config *cfg = NULL;
   plan__prompts *prompts = NULL;

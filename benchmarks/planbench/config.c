@@ -244,3 +244,33 @@ char *plan__pb_instance_path(const char *data_dir, const plan__pb_config *cfg,
   }
   return plan__buf_take(&b);
 }
+
+plan_status plan__pb_config_load_file(const char *path, plan__pb_config **out,
+                                      plan_error *err) {
+  *out = NULL;
+  plan_error yerr;
+  memset(&yerr, 0, sizeof yerr);
+  json_t *doc = plan__yaml_load(path, &yerr);
+  if (!doc) {
+    if (err)
+      *err = yerr;
+    return yerr.code;
+  }
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+    n -= 5;
+  char *name = plan__strndup(base, n);
+  plan_status st = PLAN_ENOMEM;
+  if (!name)
+    plan__error_set(err, PLAN_ENOMEM, 0, 0, "out of memory");
+  else
+    st = plan__pb_config_from_json(doc, name, out, &yerr);
+  if (name && st != PLAN_OK)
+    plan__error_set(err, st, yerr.line, yerr.column, "%s: %s", path,
+                    yerr.text);
+  plan__free(name);
+  json_decref(doc);
+  return st;
+}

@@ -78,6 +78,11 @@ plan_status plan__pb_config_from_json(const json_t *doc, const char *name,
  * file:line:column for YAML syntax), PLAN_ENOMEM. */
 plan_status plan__pb_config_load(const char *data_dir, const char *name,
                                  plan__pb_config **out, plan_error *err);
+/* Reads a config from any path; the file's stem ("cliffs" for
+ * .../cliffs.yaml) names it. Errors as plan__pb_config_load; messages
+ * of the document's fields start with the path. */
+plan_status plan__pb_config_load_file(const char *path, plan__pb_config **out,
+                                      plan_error *err);
 void plan__pb_config_free(plan__pb_config *cfg);
 /* The value stored under key, or NULL. */
 const char *plan__pb_pairs_get(const plan__pb_pair *pairs, size_t n,

@@ -594,22 +594,6 @@ static plan_effect public_effect(plan__effect e) {
                                         : PLAN_EFFECT_IRREVERSIBLE;
 }
 
-/* ASCII case-insensitive: word (n bytes) equals the string t. */
-static bool word_eq(const char *w, size_t n, const char *t) {
-  for (size_t i = 0; i < n; i++) {
-    char a = w[i], b = t[i];
-    if (!b)
-      return false;
-    if (a >= 'A' && a <= 'Z')
-      a = (char)(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z')
-      b = (char)(b - 'A' + 'a');
-    if (a != b)
-      return false;
-  }
-  return t[n] == '\0';
-}
-
 static plan_status cmd_effect(void *self, const char *action, plan_effect *out,
                               plan_error *err) {
   cmd_env *ce = self;
@@ -627,7 +611,7 @@ static plan_status cmd_effect(void *self, const char *action, plan_effect *out,
   size_t n;
   plan__cmd_first_word(action, &w, &n);
   for (size_t i = 0; i < ce->n_effects; i++)
-    if (n && word_eq(w, n, ce->effect_words[i])) {
+    if (n && plan__env_word_eq(w, n, ce->effect_words[i])) {
       *out = public_effect(ce->effect_classes[i]);
       return PLAN_OK;
     }

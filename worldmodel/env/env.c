@@ -372,3 +372,18 @@ plan_effect plan_env_effect(plan_env *env, const char *action) {
   }
   return PLAN_EFFECT_IRREVERSIBLE;
 }
+
+bool plan__env_word_eq(const char *s, size_t n, const char *t) {
+  for (size_t i = 0; i < n; i++) {
+    char a = s[i], b = t[i];
+    if (!b)
+      return false;
+    if (a >= 'A' && a <= 'Z')
+      a = (char)(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z')
+      b = (char)(b - 'A' + 'a');
+    if (a != b)
+      return false;
+  }
+  return t[n] == '\0';
+}

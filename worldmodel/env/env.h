@@ -48,6 +48,8 @@ plan_status plan__env_reset(plan_env *env, plan_error *err);
 /* PLAN_ENOTSUP without PLAN_ENV_CAP_DONE. */
 plan_status plan__env_done(plan_env *env, bool *out, plan_error *err);
 const char *plan__env_describe(plan_env *env);
+/* ASCII case-insensitive equality of s (n bytes) and the string t. */
+bool plan__env_word_eq(const char *s, size_t n, const char *t);
 void plan__env_stats_get(const plan_env *env, plan__env_stats *out);
 
 /* Wraps a built-in environment's vtable and self into a handle (what

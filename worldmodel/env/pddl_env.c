@@ -52,25 +52,9 @@ typedef struct pddl_env {
   char *desc;
 } pddl_env;
 
-/* ASCII case-insensitive equality of s (n bytes) and the string t. */
-static bool word_eq(const char *s, size_t n, const char *t) {
-  for (size_t i = 0; i < n; i++) {
-    char a = s[i], b = t[i];
-    if (!b)
-      return false;
-    if (a >= 'A' && a <= 'Z')
-      a = (char)(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z')
-      b = (char)(b - 'A' + 'a');
-    if (a != b)
-      return false;
-  }
-  return t[n] == '\0';
-}
-
 static long schema_index(const pddl_env *pe, const char *word, size_t n) {
   for (size_t i = 0; i < pe->n_schemas; i++)
-    if (word_eq(word, n, pe->schemas[i]))
+    if (plan__env_word_eq(word, n, pe->schemas[i]))
       return (long)i;
   return -1;
 }
