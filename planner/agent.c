@@ -670,13 +670,14 @@ static plan_status barrier(agent *a, plan__search *s,
   c->plan_value = f->value;
   c->runner_up = -1;
   double runner_se = 0;
-  for (size_t j = 0; j < n_fa; j++)
-    if (j != pick) {
-      c->runner_up = fa[j].value;
-      runner_se = fa[j].samples > 1 ? fa[j].spread / sqrt((double)fa[j].samples)
-                                    : 0;
-      break;
-    }
+  /* The runner-up is the best candidate still in play: the ones ranked
+   * before pick were refused in this step (or it would not be checked). */
+  if (pick + 1 < n_fa) {
+    const plan__first_action *ru = &fa[pick + 1];
+    c->runner_up = ru->value;
+    runner_se =
+        ru->samples > 1 ? ru->spread / sqrt((double)ru->samples) : 0;
+  }
   unsigned k = a->o.simulations;
   if (distrusted(a, nd->action))
     k *= 2;

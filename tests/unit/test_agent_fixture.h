@@ -66,6 +66,7 @@ typedef struct genv {
   unsigned fail_observe_at;
   plan_status fail_observe_status;
   const char *fail_observe_msg;
+  plan_status fail_restore_status; /* every restore (PLAN_OK: none) */
   /* Counters. */
   unsigned n_exec, n_observe, n_refused, n_snapshot, n_restore, n_reset;
   unsigned destroyed;
@@ -151,6 +152,10 @@ static inline plan_status genv_snapshot(void *self, uint64_t *id,
 static inline plan_status genv_restore(void *self, uint64_t id,
                                        plan_error *err) {
   genv *g = self;
+  if (g->fail_restore_status != PLAN_OK) {
+    snprintf(err->text, sizeof err->text, "snapshot store is gone");
+    return g->fail_restore_status;
+  }
   if (id >= g->n_snaps) {
     snprintf(err->text, sizeof err->text, "no snapshot %u", (unsigned)id);
     return PLAN_EINVAL;
@@ -186,18 +191,18 @@ static inline const char *genv_describe(void *self) {
 
 /* The vtable with capabilities caps (it must outlive the environment). */
 static inline plan_env_vtbl genv_vtbl(unsigned caps) {
-  plan_env_vtbl vt = {PLAN_ENV_ABI_VERSION,
-                      "graph",
-                      caps,
-                      genv_observe,
-                      genv_execute,
-                      genv_effect,
-                      genv_snapshot,
-                      genv_restore,
-                      genv_reset,
-                      genv_done,
-                      genv_destroy,
-                      genv_describe};
+  plan_env_vtbl vt = {.abi_version = PLAN_ENV_ABI_VERSION,
+                      .name = "graph",
+                      .caps = caps,
+                      .observe = genv_observe,
+                      .execute = genv_execute,
+                      .effect = genv_effect,
+                      .snapshot = genv_snapshot,
+                      .restore = genv_restore,
+                      .reset = genv_reset,
+                      .done = genv_done,
+                      .destroy = genv_destroy,
+                      .describe = genv_describe};
   return vt;
 }
 
@@ -209,8 +214,8 @@ static inline plan_env_vtbl genv_vtbl(unsigned caps) {
 static inline void script_propose(json_t *rules, const char *state,
                                   const char *list) {
   char re[256];
-  snprintf(re, sizeof re, "^\\[ROLE: propose-list\\][\\s\\S]*\\[STATE\\]\\n%s\\n",
-           state);
+  snprintf(re, sizeof re,
+           "^\\[ROLE: propose-list\\][\\s\\S]*\\[STATE\\]\\n%s\\n", state);
   json_array_append_new(rules,
                         json_pack("{s:s, s:s}", "match", re, "reply", list));
 }
@@ -232,8 +237,8 @@ static inline void script_world_n(json_t *rules, const char *state,
     snprintf(r, sizeof r, "Resulting State: %s", to[i]);
     json_array_append_new(replies, json_string(r));
   }
-  json_array_append_new(
-      rules, json_pack("{s:s, s:o}", "match", re, "reply", replies));
+  json_array_append_new(rules,
+                        json_pack("{s:s, s:o}", "match", re, "reply", replies));
 }
 
 static inline void script_world(json_t *rules, const char *state,
@@ -250,8 +255,8 @@ static inline void script_value_n(json_t *rules, const char *state,
   json_t *replies = json_array();
   for (size_t i = 0; i < n; i++)
     json_array_append_new(replies, json_string(scores[i]));
-  json_array_append_new(
-      rules, json_pack("{s:s, s:o}", "match", re, "reply", replies));
+  json_array_append_new(rules,
+                        json_pack("{s:s, s:o}", "match", re, "reply", replies));
 }
 
 static inline void script_value(json_t *rules, const char *state,
@@ -263,12 +268,11 @@ static inline void script_value(json_t *rules, const char *state,
  * names no action), a neutral score 5, and no prediction (no rule: the
  * child is pruned). */
 static inline void script_defaults(json_t *rules) {
+  json_array_append_new(rules,
+                        json_pack("{s:s, s:s}", "match",
+                                  "^\\[ROLE: propose-list\\]", "reply", ""));
   json_array_append_new(rules, json_pack("{s:s, s:s}", "match",
-                                         "^\\[ROLE: propose-list\\]", "reply",
-                                         ""));
-  json_array_append_new(
-      rules, json_pack("{s:s, s:s}", "match", "^\\[ROLE: value\\]", "reply",
-                       "5"));
+                                         "^\\[ROLE: value\\]", "reply", "5"));
 }
 
 /* The script's text (libc malloc, free with free); rules is released. */
