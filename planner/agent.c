@@ -551,7 +551,7 @@ static plan_status fixed_propose(void *self, plan__search *s,
 static plan_status barrier_probe(agent *a, const char *action,
                                  plan__effect effect, unsigned k,
                                  uint64_t seed, plan__commit_check *c,
-                                 plan__buf *predicted) {
+                                 plan__buf *predicted, uint64_t *modal_hash) {
   fixed_prop fp = {action, effect};
   plan__proposer prop = {"barrier", fixed_propose, NULL, &fp};
   plan__search_options so;
@@ -597,6 +597,7 @@ static plan_status barrier_probe(agent *a, const char *action,
                         ? plan__value_spread(&ch->value) /
                               sqrt((double)c->value_samples)
                         : 0;
+      *modal_hash = ch->state_hash;
       st = plan__buf_append(predicted, ch->state_text, ch->state_len);
     } else {
       c->agree = c->votes = 0;
@@ -687,21 +688,28 @@ static plan_status barrier(agent *a, plan__search *s,
   if (!action)
     return PLAN_ENOMEM;
   c->action = action;
+  uint64_t modal = 0;
   plan_status st = barrier_probe(
       a, action, PLAN__EFFECT_IRREVERSIBLE, k,
       a->o.search.seed + 104729u * ((uint64_t)step * 16u + attempt) + 1u, c,
-      &pred);
+      &pred, &modal);
   if (st != PLAN_OK) {
     plan__free(action);
     plan__buf_free(&pred);
     return st;
   }
+  /* The search's own prediction for the action is one more independent
+   * simulation: it votes too (k + 1 in all). */
+  bool search_voted = (nd->flags & PLAN__NODE_HAS_STATE) != 0;
+  c->search_agrees = search_voted && c->agree && nd->state_hash == modal;
   c->predicted = pred.data ? pred.data : "";
   double plan_se =
       f->samples > 1 ? f->spread / sqrt((double)f->samples) : 0;
   c->margin_se = a->o.margin_z * sqrt(plan_se * plan_se + runner_se * runner_se);
-  c->pass_agree = c->votes > 0 &&
-                  (double)c->agree >= a->o.agree * (double)c->simulations - 1e-9;
+  c->pass_agree =
+      c->votes > 0 &&
+      (double)(c->agree + c->search_agrees) >=
+          a->o.agree * (double)(c->simulations + search_voted) - 1e-9;
   /* The value must clear the threshold with the same confidence the
    * margin asks for: its lower bound, value - z x standard error. */
   c->pass_value =
@@ -751,6 +759,8 @@ static plan_status barrier(agent *a, plan__search *s,
       (int)c->pass_margin, "verdict", c->verdict);
   if (j && c->asked_approval)
     json_object_set_new(j, "approved", json_boolean(c->approved));
+  if (j && search_voted)
+    json_object_set_new(j, "search_agrees", json_boolean(c->search_agrees));
   trace(a, "commit_check", j);
   c->predicted = NULL;
   c->action = NULL;

@@ -56,6 +56,9 @@ typedef struct plan__commit_check {
   unsigned simulations;  /* predictions asked */
   unsigned votes;        /* predictions that parsed */
   unsigned agree;        /* predictions equal to the modal one */
+  /* The step's search predicted the modal state too: its prediction is
+   * one more vote (agreement is counted over simulations + 1). */
+  bool search_agrees;
   double value;          /* value of the predicted state (1: a goal) */
   double value_se;       /* its standard error */
   uint32_t value_samples;

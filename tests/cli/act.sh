@@ -106,8 +106,10 @@ mktask "$tmp/cliff.json" ""
 expect 0 '"outcome":"goal"' --task "$tmp/cliff.json" --act --provider scripted \
   --script "$tmp/rules.json" --trace "$tmp/cliff.jsonl"
 grep -q '"refusals":1' "$tmp/out" || fail "the barrier did not refuse the jump from cell 1"
-grep -q 'the predicted state.s value is below the threshold' "$tmp/cliff.jsonl" \
-  || fail "no refusal with its reason in the trace"
+# The search predicted "cell 3" (wrong), two of the three simulations
+# "fell": the votes disagree (and the modal state is worth nothing).
+grep -q '"action":"jump".*"pass_agree":false.*"verdict":"the simulations disagree"' \
+  "$tmp/cliff.jsonl" || fail "no refusal with its reason in the trace"
 grep -q '"verdict":"commit"' "$tmp/cliff.jsonl" || fail "the safe jump was not committed"
 expect 1 'fell off the cliff' --task "$tmp/cliff.json" --act --policy no-barrier \
   --provider scripted --script "$tmp/rules.json"
