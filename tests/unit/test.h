@@ -117,7 +117,9 @@ static int test__ran;
  * every allocation in n_alloc, fail allocation number fail_at (1-based; 0
  * never fails) and keep the number of live blocks in live. Install it with
  *   plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
- *   plan_global_cleanup(); plan_global_init(&a); */
+ *   plan_global_cleanup(); plan_global_init(&a);
+ * or run a scenario under every failing allocation in turn with
+ * oom_loop(scenario). */
 #define TEST_COUNTING_ALLOCATOR()                                              \
   static size_t n_alloc, fail_at, live;                                        \
   static void *cnt_malloc(void *ud, size_t n) {                                \
@@ -140,6 +142,30 @@ static int test__ran;
     if (p)                                                                     \
       live--;                                                                  \
     free(p);                                                                   \
+  }                                                                            \
+  /* Runs scenario with allocation 1, 2, ... failing until it runs through  \
+   * without reaching the failing allocation. scenario returns whether it   \
+   * saw PLAN_ENOMEM; either way nothing may leak. */                          \
+  __attribute__((unused)) static void oom_loop(bool (*scenario)(void)) {      \
+    plan_global_cleanup();                                                     \
+    plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};              \
+    ASSERT_OK(plan_global_init(&a));                                           \
+    size_t runs = 0;                                                           \
+    for (fail_at = 1;; fail_at++) {                                            \
+      n_alloc = 0;                                                             \
+      live = 0;                                                                \
+      bool failed = scenario();                                                \
+      ASSERT_EQ(live, 0);                                                      \
+      runs++;                                                                  \
+      if (n_alloc < fail_at) {                                                 \
+        ASSERT(!failed);                                                       \
+        break;                                                                 \
+      }                                                                        \
+    }                                                                          \
+    fail_at = 0;                                                               \
+    plan_global_cleanup();                                                     \
+    ASSERT_OK(plan_global_init(NULL));                                         \
+    fprintf(stderr, "   %zu allocation failures handled\n", runs - 1);         \
   }
 
 /* PLAN_TEST_TIMEOUT_MULTIPLIER scales the timeouts tests use. */

@@ -658,26 +658,8 @@ static bool oom_scenario(void) {
 
 static void test_oom(void) {
   oom_task = oneway_task();
-  plan_global_cleanup();
-  plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
-  ASSERT_OK(plan_global_init(&a));
-  size_t runs = 0;
-  for (fail_at = 1;; fail_at++) {
-    n_alloc = 0;
-    live = 0;
-    bool failed = oom_scenario();
-    ASSERT_EQ(live, 0);
-    runs++;
-    if (n_alloc < fail_at) {
-      ASSERT(!failed);
-      break;
-    }
-  }
-  fail_at = 0;
-  plan_global_cleanup();
-  ASSERT_OK(plan_global_init(NULL));
+  oom_loop(oom_scenario);
   plan__pddl_task_free(oom_task);
-  fprintf(stderr, "   %zu allocation failures handled\n", runs - 1);
 }
 
 int main(int argc, char **argv) {

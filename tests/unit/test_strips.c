@@ -78,31 +78,6 @@ static const char *const NEG_PROBLEM =
 /* A counting allocator that fails allocation number fail_at (1-based). */
 TEST_COUNTING_ALLOCATOR()
 
-/* Runs scenario with allocation 1, 2, ... failing until it runs through
- * without reaching the failing allocation. scenario returns whether it
- * saw PLAN_ENOMEM; either way nothing may leak. */
-static void oom_loop(bool (*scenario)(void)) {
-  plan_global_cleanup();
-  plan_allocator a = {cnt_malloc, cnt_realloc, cnt_free, NULL};
-  ASSERT_OK(plan_global_init(&a));
-  size_t runs = 0;
-  for (fail_at = 1;; fail_at++) {
-    n_alloc = 0;
-    live = 0;
-    bool failed = scenario();
-    ASSERT_EQ(live, 0);
-    runs++;
-    if (n_alloc < fail_at) {
-      ASSERT(!failed);
-      break;
-    }
-  }
-  fail_at = 0;
-  plan_global_cleanup();
-  ASSERT_OK(plan_global_init(NULL));
-  fprintf(stderr, "   %zu allocation failures handled\n", runs - 1);
-}
-
 static plan__pddl_task *make_task(const char *dom, const char *prob) {
   plan_error err;
   plan__pddl_domain *d = NULL;
