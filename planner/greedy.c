@@ -13,7 +13,8 @@
  * Either way it costs one round per step, the least of any algorithm. It
  * fails exactly where the proposer (or the value function) is locally
  * misleading. Children already in the tree elsewhere are duplicates, not
- * usable, so the walk never re-enters a state. */
+ * usable, so the walk never re-enters a state. Unsolved, the result is
+ * the end of the walk unless some node ranks above it. */
 #include "planner/planner.h"
 
 /* Whether child a beats child b: higher rank, then higher prior, then the
@@ -53,6 +54,7 @@ plan_status plan__greedy_run(plan__search *s) {
       break;
     }
     cur = best;
+    plan__search_set_result_hint(s, cur);
   }
   return plan__search_status(s);
 }

@@ -269,7 +269,8 @@ plan_status plan__search_set_root(plan__search *s, const char *text, size_t len,
 plan_status plan__search_run(plan__search *s);
 
 /* The result: the path (root excluded) to the goal found, or else to the
- * best node found (highest value, ties by smaller id). */
+ * best node found (highest value, ties by smaller id, except that the
+ * algorithm's result hint wins a tie). */
 typedef struct plan__result {
   bool solved;
   plan__stop stop;
@@ -290,6 +291,11 @@ typedef struct plan__result {
  * state and are neither pruned nor duplicates; the root (the empty plan)
  * is one of them. */
 void plan__search_result(plan__search *s, plan__result *out);
+/* For algorithms: the node the result should name when nothing better
+ * was found (no goal, and no node ranks above it); greedy sets the end of
+ * its walk, so a search without a value function, where every node ties,
+ * reports the walked path rather than the empty plan. */
+void plan__search_set_result_hint(plan__search *s, plan__node_id id);
 /* The message of the failure that stopped the search ("" if none). */
 const char *plan__search_errmsg(const plan__search *s);
 

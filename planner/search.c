@@ -173,6 +173,7 @@ plan_status plan__search_create(const plan__search_options *opts,
   s->stop = PLAN__STOP_NONE;
   s->status = PLAN_OK;
   s->goal_id = PLAN__NODE_NONE;
+  s->result_hint = PLAN__NODE_NONE;
   s->round_first = 0;
   *out = s;
   return PLAN_OK;
@@ -1158,6 +1159,11 @@ plan_status plan__search_run(plan__search *s) {
  * Result
  * ====================================================================== */
 
+void plan__search_set_result_hint(plan__search *s, plan__node_id id) {
+  if (search_ok(s))
+    s->result_hint = id;
+}
+
 void plan__search_result(plan__search *s, plan__result *out) {
   memset(out, 0, sizeof *out);
   out->leaf = PLAN__NODE_NONE;
@@ -1188,6 +1194,12 @@ void plan__search_result(plan__search *s, plan__result *out) {
         leaf = (plan__node_id)id;
       }
     }
+    /* The algorithm's own answer wins a tie (greedy without a value
+     * function: the end of its walk, not the root). */
+    plan__node_id h = s->result_hint;
+    if (h < s->n_nodes && plan__search_usable(s, h) &&
+        plan__search_rank(s, h) >= best)
+      leaf = h;
   }
   out->leaf = leaf;
   out->value = plan__search_rank(s, leaf);

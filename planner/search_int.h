@@ -63,6 +63,7 @@ struct plan__search {
   plan__stop stop;
   plan_status status; /* first failure (sticky), PLAN_OK if none */
   plan__node_id goal_id;
+  plan__node_id result_hint; /* plan__search_set_result_hint */
   char errmsg[256];
   plan__buf tline; /* one trace line */
 };

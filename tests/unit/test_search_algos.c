@@ -697,6 +697,11 @@ static void test_greedy_no_value_follows_prior(void) {
     }
   }
   ASSERT_EQ(expanded, 6);
+  /* Unsolved, the result is the walk (to 10, six actions), not the empty
+   * plan every tied node would otherwise give. */
+  ASSERT_EQ(r.n_steps, 6);
+  ASSERT_EQ(toy_state(s, r.leaf), 10);
+  ASSERT_STR_EQ(toy_plan(s, buf, sizeof buf), "inc inc jump inc inc jump");
   plan__search_free(s);
 }
 
