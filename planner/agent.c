@@ -29,7 +29,6 @@
 #include "core/json.h"
 #include "planner/agent.h"
 
-#define AGENT_MAGIC 0x4147454eu /* "AGEN" */
 #define AGENT_MAX_ATTEMPTS 16u
 
 static const char *const policy_names[] = {"barrier", "no-barrier",
@@ -90,7 +89,6 @@ typedef struct visit {
 } visit;
 
 typedef struct agent {
-  unsigned magic;
   plan__agent_options o;
   const plan__agent_parts *p;
   plan_env *env;
@@ -625,11 +623,18 @@ static void excluded_free(excluded *x, size_t n) {
   plan__free(x);
 }
 
-static excluded *find_excluded(excluded *x, size_t n, const char *action) {
-  for (size_t i = 0; i < n; i++)
-    if (!strcmp(x[i].action, action))
-      return &x[i];
-  return NULL;
+/* The index of action in x, or n. */
+static size_t excluded_index(const excluded *x, size_t n, const char *action) {
+  size_t i = 0;
+  while (i < n && strcmp(x[i].action, action))
+    i++;
+  return i;
+}
+
+static const excluded *find_excluded(const excluded *x, size_t n,
+                                     const char *action) {
+  size_t i = excluded_index(x, n, action);
+  return i < n ? &x[i] : NULL;
 }
 
 static uint32_t visit_count(const agent *a, uint64_t h) {
@@ -983,7 +988,8 @@ static void trace_decision(agent *a, plan__search *s, uint32_t step,
 /* Records a refusal of action at this step. */
 static plan_status note_refusal(excluded **ex, size_t *n_ex, const char *action,
                                 uint32_t attempt) {
-  excluded *x = find_excluded(*ex, *n_ex, action);
+  size_t i = excluded_index(*ex, *n_ex, action);
+  excluded *x = i < *n_ex ? &(*ex)[i] : NULL;
   if (!x) {
     excluded *nx = plan__realloc(*ex, (*n_ex + 1) * sizeof *nx);
     if (!nx)
@@ -1011,7 +1017,7 @@ static size_t rank_candidates(agent *a, plan__search *s, const plan__result *res
   size_t m = 0;
   for (size_t i = 0; i < n_fa; i++) {
     const plan__node *nd = plan__search_node(s, fa[i].child);
-    const excluded *x = find_excluded((excluded *)ex, n_ex, nd->action);
+    const excluded *x = find_excluded(ex, n_ex, nd->action);
     if (x && x->refusals >= 2)
       continue;
     bool impossible = false;
@@ -1169,7 +1175,6 @@ plan_status plan__agent_run(const plan__agent_options *o,
   }
   agent a;
   memset(&a, 0, sizeof a);
-  a.magic = AGENT_MAGIC;
   if (o)
     a.o = *o;
   else
