@@ -763,6 +763,9 @@ typedef struct plan_commit_check {
   unsigned simulations; /* predictions asked */
   unsigned votes;       /* predictions that could be read */
   unsigned agree;       /* predictions equal to the chosen one */
+  /* The step's search predicted the same state: one more vote (agreement
+   * is counted over simulations + 1). */
+  bool search_agrees;
 } plan_commit_check;
 
 /* Sets *approve: true commits the action, false refuses it (the loop tries

@@ -191,6 +191,7 @@ static plan_status approve_adapter(void *ud, const plan__commit_check *c,
   pc.simulations = c->simulations;
   pc.votes = c->votes;
   pc.agree = c->agree;
+  pc.search_agrees = c->search_agrees;
   /* A simulate callback's one prediction stands for all k of them. */
   if (!a->has_vote)
     pc.simulations = c->votes;
