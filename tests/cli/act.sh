@@ -7,7 +7,8 @@
 # barrier refuses the jump (its k simulations mostly say "fell") and walks,
 # the no-barrier loop jumps and falls; environment failures mid-run (exit
 # 1, outcome error, the committed steps reported) and malformed "env"
-# fields (exit 2 naming the field).
+# fields (exit 2 naming the field); an agent run against the noisy oracle
+# recorded to a cassette and replayed offline, byte for byte.
 set -u
 plan="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 src="$(cd "$2" && pwd)"
@@ -138,4 +139,39 @@ expect 2 'no-such-env' --task "$tmp/missing.json" --act --provider scripted \
 printf '{"kind":"text","initial_state":"a","goal":"b"}\n' >"$tmp/noenv.json"
 expect 2 'needs "env":{"command"' --task "$tmp/noenv.json" --act --provider scripted \
   --script "$tmp/rules.json"
+# ---- record an agent run against the noisy oracle, replay it offline ------
+# (mockllm is a test double; ctest sets PLAN_MOCKLLM). The replay makes no
+# network call, and the trace (every search, check and commit) and the
+# result are the same byte for byte, wall time aside.
+if [ -n "${PLAN_MOCKLLM:-}" ]; then
+  "$PLAN_MOCKLLM" --port 0 --port-file "$tmp/oport" --quiet \
+    --domain "$src/data/pddl/cliffs/domain.pddl" \
+    --problem-dir "$src/data/pddl/cliffs/instances" \
+    --pb-config "$src/data/pddl/cliffs/cliffs.yaml" --noise middle --seed 1 \
+    >/dev/null &
+  opid=$!
+  i=0
+  while [ ! -s "$tmp/oport" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+  oport=$(head -n1 "$tmp/oport")
+  [ -n "$oport" ] || { kill $opid; fail "mockllm did not start"; }
+  "$plan" --task "$src/data/tasks/cliffs.json" --act --model oracle \
+    --base-url "http://127.0.0.1:$oport/v1" --value-samples 10 --seed 1 \
+    --cassette "$tmp/act.cassette" --cassette-mode record \
+    --trace "$tmp/rec.jsonl" >"$tmp/rec.out" 2>"$tmp/err"
+  rc=$?
+  kill $opid; wait $opid 2>/dev/null
+  [ $rc -le 1 ] || { cat "$tmp/err"; fail "recording the agent run exited $rc"; }
+  "$plan" --task "$src/data/tasks/cliffs.json" --act --model oracle \
+    --base-url "http://127.0.0.1:$oport/v1" --value-samples 10 --seed 1 \
+    --cassette "$tmp/act.cassette" --trace "$tmp/rep.jsonl" \
+    >"$tmp/rep.out" 2>"$tmp/err"
+  [ $? = $rc ] || { cat "$tmp/err"; fail "the replay ended differently"; }
+  cmp -s "$tmp/rec.jsonl" "$tmp/rep.jsonl" || fail "the replayed trace differs"
+  sed 's/"wall_s":[0-9.e+-]*//' "$tmp/rec.out" >"$tmp/a"
+  sed 's/"wall_s":[0-9.e+-]*//' "$tmp/rep.out" >"$tmp/b"
+  cmp -s "$tmp/a" "$tmp/b" || fail "the replayed result differs"
+  grep -q '"ev":"commit_check"' "$tmp/rep.jsonl" || fail "no barrier check replayed"
+else
+  echo "note: PLAN_MOCKLLM not set: agent record/replay not checked"
+fi
 echo "act.sh: all passed"
