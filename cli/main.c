@@ -31,6 +31,9 @@ static void usage(FILE *f) {
       "  pddl    {\"kind\":\"pddl\",\"domain\":..,\"problem\":..,\"mode\":..}\n"
       "          modes: solver, exact, hybrid, llm\n"
       "  text    {\"kind\":\"text\",\"goal\":..,\"initial_state\":..}\n"
+      "  --act   pddl or text with \"env\": the plan-act loop in a real\n"
+      "          environment; irreversible actions pass the commit\n"
+      "          barrier first (docs/agent.md)\n"
       "\n"
       "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
