@@ -232,9 +232,17 @@ typedef struct plan_llm_response {
    * 0: never, 1: yes). */
   int64_t retry_after_ms;
   int should_retry;
+  /* Appended. Set by backends from a successful reply's rate-limit
+   * headers (x-ratelimit-remaining-* / x-ratelimit-reset-*,
+   * anthropic-ratelimit-*-remaining / -reset): when a request or token
+   * budget is used up, the ms until it is restored (-1: none). The
+   * scheduler then pauses new dispatches to the provider that long
+   * instead of running into a 429. */
+  int64_t ratelimit_wait_ms;
 } plan_llm_response;
 
-/* Zeroes a response before first use (retry_after_ms -1, should_retry -1). */
+/* Zeroes a response before first use (retry_after_ms, should_retry and
+ * ratelimit_wait_ms -1). */
 PLAN_API void plan_llm_response_init(plan_llm_response *resp);
 /* Frees every member and re-initialises *resp. NULL does nothing. */
 PLAN_API void plan_llm_response_clear(plan_llm_response *resp);
@@ -374,6 +382,9 @@ typedef struct plan_scheduler_stats {
   uint64_t completion_tokens;
   uint64_t wall_ms;       /* time spent inside plan_scheduler_run */
   unsigned max_in_flight; /* most requests in flight at once */
+  /* Appended. Pauses started because a reply's rate-limit headers said a
+   * budget was used up (before any 429). */
+  uint64_t throttled;
 } plan_scheduler_stats;
 
 PLAN_API void plan_scheduler_stats_get(const plan_scheduler *s,

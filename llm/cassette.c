@@ -939,10 +939,13 @@ static bool check_response(const json_t *r, char *msg, size_t size) {
       return false;
     }
   }
-  v = json_object_get(r, "retry_after_ms");
-  if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-    plan__fmt(msg, size, "response.retry_after_ms: expected an integer >= 0");
-    return false;
+  static const char *const waits[] = {"retry_after_ms", "ratelimit_wait_ms"};
+  for (size_t i = 0; i < PLAN_ARRAY_LEN(waits); i++) {
+    v = json_object_get(r, waits[i]);
+    if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
+      plan__fmt(msg, size, "response.%s: expected an integer >= 0", waits[i]);
+      return false;
+    }
   }
   v = json_object_get(r, "should_retry");
   if (v && !json_is_boolean(v)) {

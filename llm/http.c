@@ -54,6 +54,7 @@ struct xfer {
   char retry_after[64];
   char retry_after_ms[64];
   int should_retry; /* x-should-retry: -1 absent, 0 false, 1 true */
+  plan__http_ratelimit ratelimit;
 };
 
 struct plan__http {
@@ -469,6 +470,7 @@ static void reset_headers(struct xfer *x) {
   x->retry_after[0] = '\0';
   x->retry_after_ms[0] = '\0';
   x->should_retry = -1;
+  memset(&x->ratelimit, 0, sizeof x->ratelimit);
 }
 
 /* Captures the headers the scheduler needs. libcurl passes one complete
@@ -499,6 +501,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
   else if (name_is(data, nlen, "x-request-id") ||
            name_is(data, nlen, "request-id"))
     keep_value(x->request_id, sizeof x->request_id, v, vlen);
+  else if (plan__http_ratelimit_header(&x->ratelimit, data, nlen, v, vlen))
+    ;
   else if (name_is(data, nlen, "x-should-retry")) {
     if (name_is(v, vlen, "true"))
       x->should_retry = 1;
@@ -526,6 +530,155 @@ int64_t plan__http_retry_after(const char *retry_after_ms,
     }
   }
   return -1;
+}
+
+/* ======================================================================
+ * Rate-limit headers
+ * ====================================================================== */
+
+int64_t plan__http_duration_ms(const char *s) {
+  if (!s || !*s)
+    return -1;
+  double total = 0;
+  const char *p = s;
+  while (*p) {
+    char *end = NULL;
+    double v = strtod(p, &end);
+    if (end == p || !isfinite(v) || v < 0)
+      return -1;
+    p = end;
+    double unit;
+    if (p[0] == 'm' && p[1] == 's') {
+      unit = 1;
+      p += 2;
+    } else if (p[0] == 'h') {
+      unit = 3600000;
+      p++;
+    } else if (p[0] == 'm') {
+      unit = 60000;
+      p++;
+    } else if (p[0] == 's') {
+      unit = 1000;
+      p++;
+    } else {
+      return -1;
+    }
+    total += v * unit;
+    if (total > 9007199254740992.0)
+      return -1;
+  }
+  return (int64_t)ceil(total);
+}
+
+/* n digits at p as a number; -1 if any is not a digit. */
+static long digits(const char *p, int n) {
+  long v = 0;
+  for (int i = 0; i < n; i++) {
+    if (p[i] < '0' || p[i] > '9')
+      return -1;
+    v = v * 10 + (p[i] - '0');
+  }
+  return v;
+}
+
+int64_t plan__http_rfc3339_ms(const char *s) {
+  if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+      s[16] != ':')
+    return -1;
+  long y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+  long h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || se < 0 || se > 60)
+    return -1;
+  const char *p = s + 19;
+  double frac = 0;
+  if (*p == '.') {
+    double scale = 0.1;
+    p++;
+    if (*p < '0' || *p > '9')
+      return -1;
+    while (*p >= '0' && *p <= '9') {
+      frac += (*p - '0') * scale;
+      scale /= 10;
+      p++;
+    }
+  }
+  long off = 0; /* seconds east of UTC */
+  if (*p == 'Z' || *p == 'z') {
+    p++;
+  } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+    long oh = digits(p + 1, 2), om = digits(p + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59)
+      return -1;
+    off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+    p += 6;
+  } else {
+    return -1;
+  }
+  if (*p)
+    return -1;
+  /* Days since the epoch of a proleptic Gregorian date (civil calendar). */
+  long yy = mo <= 2 ? y - 1 : y;
+  long era = yy / 400;
+  long yoe = yy - era * 400;
+  long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = (int64_t)era * 146097 + doe - 719468;
+  int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - off;
+  return secs * 1000 + (int64_t)(frac * 1000.0);
+}
+
+bool plan__http_ratelimit_header(plan__http_ratelimit *rl, const char *name,
+                                 size_t nlen, const char *value, size_t vlen) {
+  static const struct {
+    const char *name;
+    int budget;
+    bool reset;
+  } known[] = {
+      {"x-ratelimit-remaining-requests", PLAN__RL_REQUESTS, false},
+      {"x-ratelimit-reset-requests", PLAN__RL_REQUESTS, true},
+      {"x-ratelimit-remaining-tokens", PLAN__RL_TOKENS, false},
+      {"x-ratelimit-reset-tokens", PLAN__RL_TOKENS, true},
+      {"anthropic-ratelimit-requests-remaining", PLAN__RL_REQUESTS, false},
+      {"anthropic-ratelimit-requests-reset", PLAN__RL_REQUESTS, true},
+      {"anthropic-ratelimit-tokens-remaining", PLAN__RL_TOKENS, false},
+      {"anthropic-ratelimit-tokens-reset", PLAN__RL_TOKENS, true},
+      {"anthropic-ratelimit-input-tokens-remaining", PLAN__RL_INPUT, false},
+      {"anthropic-ratelimit-input-tokens-reset", PLAN__RL_INPUT, true},
+      {"anthropic-ratelimit-output-tokens-remaining", PLAN__RL_OUTPUT, false},
+      {"anthropic-ratelimit-output-tokens-reset", PLAN__RL_OUTPUT, true},
+  };
+  for (size_t i = 0; i < PLAN_ARRAY_LEN(known); i++) {
+    if (!name_is(name, nlen, known[i].name))
+      continue;
+    char *dst = known[i].reset ? rl->reset[known[i].budget]
+                               : rl->remaining[known[i].budget];
+    size_t cap = known[i].reset ? sizeof rl->reset[0] : sizeof rl->remaining[0];
+    keep_value(dst, cap, value, vlen);
+    return true;
+  }
+  return false;
+}
+
+int64_t plan__http_ratelimit_wait(const plan__http_ratelimit *rl,
+                                  int64_t now_ms) {
+  int64_t wait = -1;
+  for (int b = 0; b < PLAN__RL_COUNT; b++) {
+    const char *rem = rl->remaining[b];
+    if (!rem[0] || strspn(rem, "0") != strlen(rem))
+      continue; /* absent, or something left */
+    const char *rs = rl->reset[b];
+    int64_t w = plan__http_duration_ms(rs);
+    if (w < 0) {
+      int64_t at = plan__http_rfc3339_ms(rs);
+      if (at >= 0)
+        w = at > now_ms ? at - now_ms : 0;
+    }
+    if (w > wait)
+      wait = w;
+  }
+  return wait;
 }
 
 /* ======================================================================
@@ -801,6 +954,10 @@ static void classify(plan__http *h, struct xfer *x, CURLcode rc,
   r->retry_after_ms = plan__http_retry_after(x->retry_after_ms, x->retry_after,
                                              (int64_t)time(NULL));
   r->should_retry = x->should_retry;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  r->ratelimit_wait_ms = plan__http_ratelimit_wait(
+      &x->ratelimit, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
   if (x->request_id[0] && !(r->request_id = plan__strdup(x->request_id))) {
     plan__http_fail(h, r, PLAN_ENOMEM, (int)code, "out of memory");
     return;

@@ -133,4 +133,33 @@ void plan__http_stats_get(const plan__http *h, plan__http_stats *out);
 int64_t plan__http_retry_after(const char *retry_after_ms,
                                const char *retry_after, int64_t now_s);
 
+/* An OpenAI rate-limit reset duration ("1s", "6m0s", "20ms", "1h2m3.5s")
+ * in ms, rounded up; -1 when s is not one. */
+int64_t plan__http_duration_ms(const char *s);
+/* An RFC 3339 time ("2026-05-01T12:00:00Z", fractions and +hh:mm offsets
+ * allowed) as ms since the epoch; -1 when s is not one. */
+int64_t plan__http_rfc3339_ms(const char *s);
+
+/* The rate-limit headers of one reply: for each budget (requests, tokens,
+ * input tokens, output tokens) the remaining count and its reset, as the
+ * server wrote them ("" when absent). */
+enum { PLAN__RL_REQUESTS, PLAN__RL_TOKENS, PLAN__RL_INPUT, PLAN__RL_OUTPUT,
+       PLAN__RL_COUNT };
+typedef struct plan__http_ratelimit {
+  char remaining[PLAN__RL_COUNT][32];
+  char reset[PLAN__RL_COUNT][64];
+} plan__http_ratelimit;
+
+/* Records header name: value when it is one of OpenAI's
+ * x-ratelimit-{remaining,reset}-{requests,tokens} or Anthropic's
+ * anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-
+ * {remaining,reset}; returns whether it was. */
+bool plan__http_ratelimit_header(plan__http_ratelimit *rl, const char *name,
+                                 size_t nlen, const char *value, size_t vlen);
+/* The wait until every used-up budget (remaining 0) is restored, in ms
+ * (the longest reset among them), or -1 when none is used up or its reset
+ * cannot be read. now_ms: the epoch time for Anthropic's absolute resets. */
+int64_t plan__http_ratelimit_wait(const plan__http_ratelimit *rl,
+                                  int64_t now_ms);
+
 #endif /* PLAN_LLM_HTTP_H */

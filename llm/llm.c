@@ -63,6 +63,7 @@ void plan_llm_response_init(plan_llm_response *resp) {
   memset(resp, 0, sizeof *resp);
   resp->retry_after_ms = -1;
   resp->should_retry = -1;
+  resp->ratelimit_wait_ms = -1;
 }
 
 static void free_logprobs(plan_token_logprob *lp, size_t n) {
@@ -176,6 +177,7 @@ plan_status plan__llm_response_copy(plan_llm_response *dst,
   dst->attempts = src->attempts;
   dst->retry_after_ms = src->retry_after_ms;
   dst->should_retry = src->should_retry;
+  dst->ratelimit_wait_ms = src->ratelimit_wait_ms;
   if ((src->error && !(dst->error = plan__strdup(src->error))) ||
       (src->model && !(dst->model = plan__strdup(src->model))) ||
       (src->request_id && !(dst->request_id = plan__strdup(src->request_id))))
@@ -475,6 +477,8 @@ json_t *plan__llm_response_to_json(const plan_llm_response *r) {
     set(o, "retry_after_ms", json_integer(r->retry_after_ms), &ok);
   if (r->should_retry >= 0)
     set(o, "should_retry", json_boolean(r->should_retry), &ok);
+  if (r->ratelimit_wait_ms >= 0)
+    set(o, "ratelimit_wait_ms", json_integer(r->ratelimit_wait_ms), &ok);
   if (!ok) {
     json_decref(o);
     return NULL;
@@ -552,6 +556,8 @@ plan_status plan__llm_response_from_json(const json_t *j, plan_llm_response *r,
     goto nomem;
   if (plan__json_int(j, "retry_after_ms", &iv))
     r->retry_after_ms = iv;
+  if (plan__json_int(j, "ratelimit_wait_ms", &iv) && iv >= 0)
+    r->ratelimit_wait_ms = iv;
   bool bv;
   if (plan__json_bool(j, "should_retry", &bv))
     r->should_retry = bv ? 1 : 0;

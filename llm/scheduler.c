@@ -12,6 +12,8 @@
  *     (capped) or else after min(initial * 2^k, max) minus up to 25% jitter;
  *     400/401/403/404/422 and a 429 for exhausted quota are never retried;
  *   - a 429 pauses all new dispatches to the provider until its wait ends;
+ *     so does a reply whose rate-limit headers say a budget is used up
+ *     (ratelimit_wait_ms), before any 429;
  *   - identical requests (same canonical request and sample index) in one
  *     batch run once and the duplicates get a copy (coalescing);
  *   - a request for n choices to a backend without n support is split into
@@ -288,6 +290,19 @@ static plan_status finish_attempt(batch *b, job *j) {
   b->in_flight--;
   s->stats.prompt_tokens += r->prompt_tokens;
   s->stats.completion_tokens += r->completion_tokens;
+
+  /* A reply whose rate-limit headers say a budget is used up: pause new
+   * dispatches until it is restored (capped like a server wait) rather
+   * than run into a 429. A replay has no real time to wait for. */
+  if (r->ratelimit_wait_ms > 0 && !(b->vt->caps & PLAN_LLM_CAP_REPLAY)) {
+    int64_t w =
+        PLAN_MIN(r->ratelimit_wait_ms, (int64_t)s->opts.max_retry_after_ms);
+    uint64_t until = t + (uint64_t)w * 1000000ULL;
+    if (until > s->paused_until_ns) {
+      s->paused_until_ns = until;
+      s->stats.throttled++;
+    }
+  }
 
   if (r->status == PLAN_OK) {
     if (s->cap < s->opts.concurrency)

@@ -27,6 +27,7 @@ typedef struct rule {
   size_t next_reply;
   char *error; /* fault kind, or NULL for a reply */
   int64_t retry_after_ms;
+  int64_t ratelimit_wait_ms; /* -1: none */
   uint64_t delay_ms;
   plan_finish finish;
   unsigned choices; /* 0: as many as asked; else at most this many */
@@ -92,6 +93,7 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
                              plan_error *err) {
   r->prompt_tokens = r->completion_tokens = -1;
   r->retry_after_ms = -1;
+  r->ratelimit_wait_ms = -1;
   if (!json_is_object(o))
     return plan__error_set(err, PLAN_EPARSE, 0, 0,
                            "script[%zu]: expected an object", idx);
@@ -99,8 +101,9 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
   json_t *v;
   json_object_foreach((json_t *)o, k, v) {
     static const char *const allowed[] = {
-        "match",    "call",   "times",   "reply", "error",   "retry_after_ms",
-        "delay_ms", "finish", "choices", "usage", "logprobs"};
+        "match",   "call",           "times",    "reply",
+        "error",   "retry_after_ms", "delay_ms", "finish",
+        "choices", "usage",          "logprobs", "ratelimit_wait_ms"};
     bool ok = false;
     for (size_t i = 0; i < PLAN_ARRAY_LEN(allowed) && !ok; i++)
       ok = !strcmp(k, allowed[i]);
@@ -147,6 +150,14 @@ static plan_status load_rule(rule *r, const json_t *o, size_t idx,
                              ">= 0",
                              idx);
     r->retry_after_ms = iv;
+  }
+  if (json_object_get(o, "ratelimit_wait_ms")) {
+    if (!plan__json_int(o, "ratelimit_wait_ms", &iv) || iv < 0)
+      return plan__error_set(err, PLAN_EPARSE, 0, 0,
+                             "script[%zu].ratelimit_wait_ms: expected an "
+                             "integer >= 0",
+                             idx);
+    r->ratelimit_wait_ms = iv;
   }
   if (json_object_get(o, "delay_ms")) {
     if (!plan__json_int(o, "delay_ms", &iv) || iv < 0 || iv > 86400000)
@@ -435,6 +446,7 @@ static void answer(scripted *s, const plan_llm_request *req, rule *r,
       r->completion_tokens >= 0 ? (uint64_t)r->completion_tokens : completion;
   resp->http_status = 200;
   resp->status = PLAN_OK;
+  resp->ratelimit_wait_ms = r->ratelimit_wait_ms;
   (void)s;
 }
 

@@ -47,9 +47,9 @@ const char *plan__agent_policy_name(plan__agent_policy p) {
   return (unsigned)p < PLAN_ARRAY_LEN(policy_names) ? policy_names[p] : "?";
 }
 
-static const char *const outcome_names[] = {
-    "none",    "goal",  "steps",       "budget",
-    "refused", "stuck", "oscillating", "error"};
+static const char *const outcome_names[] = {"none",        "goal",    "steps",
+                                            "budget",      "refused", "stuck",
+                                            "oscillating", "error"};
 
 const char *plan__agent_outcome_name(plan__agent_outcome o) {
   return (unsigned)o < PLAN_ARRAY_LEN(outcome_names) ? outcome_names[o] : "?";
@@ -88,6 +88,12 @@ typedef struct visit {
   uint32_t count;
 } visit;
 
+/* An action the environment refused, and the state it refused it in. */
+typedef struct refused_pair {
+  uint64_t hash;
+  char *action;
+} refused_pair;
+
 typedef struct agent {
   plan__agent_options o;
   const plan__agent_parts *p;
@@ -106,10 +112,7 @@ typedef struct agent {
   bool has_root_snap;
   /* Actions the environment refused, with the state it refused them in:
    * never proposed for commit there again. */
-  struct refused_pair {
-    uint64_t hash;
-    char *action;
-  } *env_refused;
+  refused_pair *env_refused;
   size_t n_env_refused, cap_env_refused;
   bool last_refused; /* the last commit was refused by the environment */
   bool last_matched; /* the last commit's state was the predicted one */
@@ -152,7 +155,8 @@ static uint64_t tokens_used(const agent *a) {
          a->base.completion_tokens;
 }
 
-/* ---- trace ---------------------------------------------------------------- */
+/* ---- trace ----------------------------------------------------------------
+ */
 
 static void trace(agent *a, const char *ev, json_t *fields) {
   if (!a->p->trace || !fields) {
@@ -171,7 +175,8 @@ static void trace(agent *a, const char *ev, json_t *fields) {
   json_decref(fields);
 }
 
-/* ---- failures ------------------------------------------------------------- */
+/* ---- failures -------------------------------------------------------------
+ */
 
 static plan_status agent_fail(agent *a, plan_status code, const char *fmt, ...)
     PLAN_PRINTF(3, 4);
@@ -198,7 +203,8 @@ static void agent_end(agent *a, plan__agent_outcome oc, const char *fmt, ...) {
   a->res->outcome = oc;
 }
 
-/* ---- schemas and trust ---------------------------------------------------- */
+/* ---- schemas and trust ----------------------------------------------------
+ */
 
 /* The schema of an action: the first word, after a "(" for PDDL. */
 static size_t schema_of(const char *action, const char **start) {
@@ -374,9 +380,9 @@ static plan_status real_child(agent *a, plan__search *s, plan__node_id c) {
     return PLAN_ENOMEM;
   st = env_exec(a, action);
   a->res->real_probes++;
-  json_t *f = json_pack("{s:I, s:s, s:s}", "node", (json_int_t)c, "action",
-                        action, "effect",
-                        effect_name(plan__env_effect(a->env, action)));
+  json_t *f =
+      json_pack("{s:I, s:s, s:s}", "node", (json_int_t)c, "action", action,
+                "effect", effect_name(plan__env_effect(a->env, action)));
   if (f)
     json_object_set_new(f, "applicable", json_boolean(st == PLAN_OK));
   plan__search_trace(s, "real_probe", f);
@@ -457,9 +463,9 @@ static plan_status start_search(agent *a, const plan__search_options *so,
                                 plan__search **out) {
   plan_error e;
   memset(&e, 0, sizeof e);
-  plan_status st = plan__search_create(so, prop, world, a->p->goal,
-                                       a->p->evaluator, a->p->sched,
-                                       a->p->trace, out, &e);
+  plan_status st =
+      plan__search_create(so, prop, world, a->p->goal, a->p->evaluator,
+                          a->p->sched, a->p->trace, out, &e);
   if (st == PLAN_OK)
     st = plan__domain_set_root_state(a->p->dom, *out, &a->cur);
   if (st != PLAN_OK)
@@ -485,9 +491,9 @@ static plan_status step_search(agent *a, uint32_t step, uint32_t attempt,
     so.settle_margin = 0;
     so.settle_patience = 0;
   }
-  bool env_world = a->o.policy == PLAN__POLICY_KOH ||
-                   (a->o.policy == PLAN__POLICY_BARRIER && a->o.real_probes &&
-                    can_undo(a));
+  bool env_world =
+      a->o.policy == PLAN__POLICY_KOH ||
+      (a->o.policy == PLAN__POLICY_BARRIER && a->o.real_probes && can_undo(a));
   const plan__world_model *world = env_world ? &a->envworld : a->p->world;
   plan_status st = start_search(a, &so, a->p->proposer, world, out);
   if (st != PLAN_OK)
@@ -537,9 +543,8 @@ static plan_status fixed_propose(void *self, plan__search *s,
                                  const plan__node_id *nodes, size_t n) {
   const fixed_prop *f = self;
   for (size_t i = 0; i < n; i++) {
-    plan_status st = plan__search_add_child(s, nodes[i], f->action,
-                                            strlen(f->action), NULL, f->effect,
-                                            NULL);
+    plan_status st = plan__search_add_child(
+        s, nodes[i], f->action, strlen(f->action), NULL, f->effect, NULL);
     if (st != PLAN_OK)
       return st;
   }
@@ -547,9 +552,9 @@ static plan_status fixed_propose(void *self, plan__search *s,
 }
 
 static plan_status barrier_probe(agent *a, const char *action,
-                                 plan__effect effect, unsigned k,
-                                 uint64_t seed, plan__commit_check *c,
-                                 plan__buf *predicted, uint64_t *modal_hash) {
+                                 plan__effect effect, unsigned k, uint64_t seed,
+                                 plan__commit_check *c, plan__buf *predicted,
+                                 uint64_t *modal_hash) {
   fixed_prop fp = {action, effect};
   plan__proposer prop = {"barrier", fixed_propose, NULL, &fp};
   plan__search_options so;
@@ -561,8 +566,8 @@ static plan_status barrier_probe(agent *a, const char *action,
   so.seed = seed;
   so.clock = a->o.search.clock;
   so.request_salt = plan__hash64(&seed, sizeof seed, 0xba77u) | 1u;
-  const plan__world_model *w = a->p->vote_world ? a->p->vote_world
-                                                : a->p->world;
+  const plan__world_model *w =
+      a->p->vote_world ? a->p->vote_world : a->p->world;
   plan__world_vote_set_k(w, k);
   plan__search *s = NULL;
   plan_status st = start_search(a, &so, &prop, w, &s);
@@ -591,10 +596,9 @@ static plan_status barrier_probe(agent *a, const char *action,
       c->value = plan__search_rank(s, 1);
       c->value_samples = c->goal ? 0 : ch->value.samples;
       /* One sample (an exact heuristic) has no spread to speak of. */
-      c->value_se = c->value_samples > 1
-                        ? plan__value_spread(&ch->value) /
-                              sqrt((double)c->value_samples)
-                        : 0;
+      c->value_se = c->value_samples > 1 ? plan__value_spread(&ch->value) /
+                                               sqrt((double)c->value_samples)
+                                         : 0;
       *modal_hash = ch->state_hash;
       st = plan__buf_append(predicted, ch->state_text, ch->state_len);
     } else {
@@ -681,8 +685,7 @@ static plan_status barrier(agent *a, plan__search *s,
   if (pick + 1 < n_fa) {
     const plan__first_action *ru = &fa[pick + 1];
     c->runner_up = ru->value;
-    runner_se =
-        ru->samples > 1 ? ru->spread / sqrt((double)ru->samples) : 0;
+    runner_se = ru->samples > 1 ? ru->spread / sqrt((double)ru->samples) : 0;
   }
   unsigned k = a->o.simulations;
   if (distrusted(a, nd->action))
@@ -708,9 +711,9 @@ static plan_status barrier(agent *a, plan__search *s,
   bool search_voted = (nd->flags & PLAN__NODE_HAS_STATE) != 0;
   c->search_agrees = search_voted && c->agree && nd->state_hash == modal;
   c->predicted = pred.data ? pred.data : "";
-  double plan_se =
-      f->samples > 1 ? f->spread / sqrt((double)f->samples) : 0;
-  c->margin_se = a->o.margin_z * sqrt(plan_se * plan_se + runner_se * runner_se);
+  double plan_se = f->samples > 1 ? f->spread / sqrt((double)f->samples) : 0;
+  c->margin_se =
+      a->o.margin_z * sqrt(plan_se * plan_se + runner_se * runner_se);
   c->pass_agree =
       c->votes > 0 &&
       (double)(c->agree + c->search_agrees) >=
@@ -721,8 +724,7 @@ static plan_status barrier(agent *a, plan__search *s,
       c->goal || c->value - a->o.margin_z * c->value_se >= a->o.threshold;
   /* Two first actions that both reach the goal in simulation: either is
    * fine, so a tie at a goal passes. */
-  c->pass_margin = c->runner_up < 0 ||
-                   f->value - c->runner_up > c->margin_se ||
+  c->pass_margin = c->runner_up < 0 || f->value - c->runner_up > c->margin_se ||
                    (f->goal && c->runner_up >= 1.0);
   if (!c->pass_agree)
     c->verdict = c->votes ? "the simulations disagree"
@@ -736,8 +738,9 @@ static plan_status barrier(agent *a, plan__search *s,
     bool ok = false;
     st = a->o.approve(a->o.approve_ud, c, &ok);
     if (st != PLAN_OK) {
-      plan__error_set(a->err, st, 0, 0, "agent: the approval callback "
-                                        "failed");
+      plan__error_set(a->err, st, 0, 0,
+                      "agent: the approval callback "
+                      "failed");
       plan__free(action);
       plan__buf_free(&pred);
       return st;
@@ -755,11 +758,11 @@ static plan_status barrier(agent *a, plan__search *s,
       "{s:I, s:s, s:s, s:I, s:I, s:I, s:f, s:f, s:I, s:f, s:f, s:f, s:f, "
       "s:b, s:b, s:b, s:b, s:s}",
       "step", (json_int_t)step, "action", action, "effect", "irreversible",
-      "simulations", (json_int_t)c->simulations, "votes",
-      (json_int_t)c->votes, "agree", (json_int_t)c->agree, "value", c->value,
-      "value_se", c->value_se, "value_samples", (json_int_t)c->value_samples,
-      "threshold", a->o.threshold, "plan_value", c->plan_value, "runner_up",
-      c->runner_up, "margin", c->margin_se, "goal", (int)c->goal, "pass_agree",
+      "simulations", (json_int_t)c->simulations, "votes", (json_int_t)c->votes,
+      "agree", (json_int_t)c->agree, "value", c->value, "value_se", c->value_se,
+      "value_samples", (json_int_t)c->value_samples, "threshold",
+      a->o.threshold, "plan_value", c->plan_value, "runner_up", c->runner_up,
+      "margin", c->margin_se, "goal", (int)c->goal, "pass_agree",
       (int)c->pass_agree, "pass_value", (int)c->pass_value, "pass_margin",
       (int)c->pass_margin, "verdict", c->verdict);
   if (j && c->asked_approval)
@@ -817,7 +820,8 @@ static plan_status commit(agent *a, const char *action, plan__effect eff,
   if (st == PLAN_OK) {
     if (eff == PLAN__EFFECT_IRREVERSIBLE)
       r->irreversible_commits++;
-    rec->observation = plan__strndup(a->obs.data ? a->obs.data : "", a->obs.len);
+    rec->observation =
+        plan__strndup(a->obs.data ? a->obs.data : "", a->obs.len);
     if (!rec->observation)
       return PLAN_ENOMEM;
     /* Remember it (the domain's prefix too: the prompts' history). */
@@ -830,8 +834,8 @@ static plan_status commit(agent *a, const char *action, plan__effect eff,
     a->n_committed++;
     if (plan__domain_push_prefix(a->p->dom, action) != PLAN_OK)
       return PLAN_ENOMEM;
-    rd = plan__domain_state_from_text(a->p->dom, rec->observation,
-                                      a->obs.len, &ds);
+    rd = plan__domain_state_from_text(a->p->dom, rec->observation, a->obs.len,
+                                      &ds);
   }
   /* Fidelity: the prediction against what happened. */
   a->last_matched = false;
@@ -850,10 +854,10 @@ static plan_status commit(agent *a, const char *action, plan__effect eff,
       t->wrong++;
       r->predictions_wrong++;
     }
-    json_t *j = json_pack("{s:I, s:s, s:b, s:I, s:I}", "step", (json_int_t)step,
-                          "schema", t->schema, "matched", (int)rec->matched,
-                          "checked", (json_int_t)t->checked, "wrong",
-                          (json_int_t)t->wrong);
+    json_t *j =
+        json_pack("{s:I, s:s, s:b, s:I, s:I}", "step", (json_int_t)step,
+                  "schema", t->schema, "matched", (int)rec->matched, "checked",
+                  (json_int_t)t->checked, "wrong", (json_int_t)t->wrong);
     trace(a, "fidelity", j);
   }
   json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:I, s:I, s:I}", "step",
@@ -891,7 +895,8 @@ static plan_status at_goal(agent *a, bool *out) {
   return PLAN_OK; /* the step's search tells (a goal root) */
 }
 
-/* ---- plan reuse ------------------------------------------------------------ */
+/* ---- plan reuse ------------------------------------------------------------
+ */
 
 static void plan_clear(agent *a) {
   for (size_t i = 0; i < a->plan_n; i++)
@@ -900,7 +905,8 @@ static void plan_clear(agent *a) {
 }
 
 /* Keeps the goal plan of res after its first action (committed now). */
-static plan_status plan_keep(agent *a, plan__search *s, const plan__result *res) {
+static plan_status plan_keep(agent *a, plan__search *s,
+                             const plan__result *res) {
   size_t n = res->n_steps - 1;
   if (n > a->plan_cap) {
     char **pa = plan__realloc(a->plan_act, n * sizeof *pa);
@@ -1011,9 +1017,9 @@ static plan_status note_refusal(excluded **ex, size_t *n_ex, const char *action,
  * environment refused here and the ones the barrier refused twice; puts
  * the goal plan's first action first; moves actions that lead back to a
  * state reached twice already behind the others (oscillation). */
-static size_t rank_candidates(agent *a, plan__search *s, const plan__result *res,
-                              plan__first_action *fa, size_t n_fa,
-                              const excluded *ex, size_t n_ex) {
+static size_t rank_candidates(agent *a, plan__search *s,
+                              const plan__result *res, plan__first_action *fa,
+                              size_t n_fa, const excluded *ex, size_t n_ex) {
   size_t m = 0;
   for (size_t i = 0; i < n_fa; i++) {
     const plan__node *nd = plan__search_node(s, fa[i].child);
@@ -1039,7 +1045,8 @@ static size_t rank_candidates(agent *a, plan__search *s, const plan__result *res
   size_t k = 0;
   for (size_t pass = 0; pass < 2; pass++)
     for (size_t i = k; i < m; i++) {
-      bool worn = visit_count(a, plan__search_node(s, fa[i].child)->state_hash) >= 2;
+      bool worn =
+          visit_count(a, plan__search_node(s, fa[i].child)->state_hash) >= 2;
       if ((pass == 0) != worn) {
         plan__first_action t = fa[i];
         memmove(&fa[k + 1], &fa[k], (i - k) * sizeof *fa);
@@ -1126,8 +1133,8 @@ static plan_status run_step(agent *a, uint32_t step, bool *finished) {
           a->o.policy != PLAN__POLICY_WEBDREAMER)
         st = plan_keep(a, s, &res);
       if (st == PLAN_OK)
-        st = commit(a, action, eff, have ? &ph : NULL, step, calls0,
-                    searches, refusals);
+        st = commit(a, action, eff, have ? &ph : NULL, step, calls0, searches,
+                    refusals);
       plan__free(action);
       committed = true;
     }
@@ -1202,11 +1209,11 @@ plan_status plan__agent_run(const plan__agent_options *o,
     st = agent_fail(&a, PLAN_EINVAL,
                     "agent: the koh policy needs an environment that can "
                     "snapshot or reset");
-  json_t *j = json_pack("{s:s, s:f, s:I, s:f, s:I}", "policy",
-                        plan__agent_policy_name(a.o.policy), "threshold",
-                        a.o.threshold, "simulations",
-                        (json_int_t)a.o.simulations, "agree", a.o.agree,
-                        "max_steps", (json_int_t)a.o.max_steps);
+  json_t *j =
+      json_pack("{s:s, s:f, s:I, s:f, s:I}", "policy",
+                plan__agent_policy_name(a.o.policy), "threshold", a.o.threshold,
+                "simulations", (json_int_t)a.o.simulations, "agree", a.o.agree,
+                "max_steps", (json_int_t)a.o.max_steps);
   if (j)
     json_object_set_new(j, "env", json_string(plan__env_describe(env)));
   trace(&a, "agent_start", j);
@@ -1256,8 +1263,9 @@ plan_status plan__agent_run(const plan__agent_options *o,
       break;
     }
     if (step >= a.o.max_steps) {
-      agent_end(&a, PLAN__AGENT_STEPS, "%u actions committed without "
-                                       "reaching the goal",
+      agent_end(&a, PLAN__AGENT_STEPS,
+                "%u actions committed without "
+                "reaching the goal",
                 a.o.max_steps);
       break;
     }

@@ -56,6 +56,9 @@ static void usage(FILE *f) {
 "  --retry-after S        Retry-After header (seconds) on 429/503/529\n"
 "  --retry-after-ms MS    retry-after-ms header on 429/503/529\n"
 "  --stall-ms MS          how long 'stall' stays silent (default 30000)\n"
+"  --rate-limit N/MS      at most N model requests per window of MS: every\n"
+"                         reply carries x-ratelimit-* (OpenAI) or\n"
+"                         anthropic-ratelimit-* headers; more get a 429\n"
 "  --oversized-bytes N    body size of 'oversized' (default 20971520)\n"
 "  --quiet                no log lines on stderr\n"
 "  --help                 this text\n"
@@ -131,7 +134,8 @@ static bool parse_args(int argc, char **argv, mockllm_config *c, bool *help) {
                                          "--retry-after", "--retry-after-ms",
                                          "--stall-ms",    "--oversized-bytes",
                                          "--domain",      "--problem-dir",
-                                         "--noise",       "--pb-config"};
+                                         "--noise",       "--pb-config",
+                                         "--rate-limit"};
     bool known = false;
     for (size_t k = 0; k < PLAN_ARRAY_LEN(valued); k++)
       known = known || strcmp(a, valued[k]) == 0;
@@ -190,6 +194,21 @@ static bool parse_args(int argc, char **argv, mockllm_config *c, bool *help) {
         return false;
       }
       c->fault_rate = p;
+    } else if (strcmp(a, "--rate-limit") == 0) {
+      char *slash = strchr(v, '/');
+      char *end1 = NULL, *end2 = NULL;
+      long lim = slash ? strtol(v, &end1, 10) : 0;
+      long ms = slash ? strtol(slash + 1, &end2, 10) : 0;
+      if (!slash || end1 != slash || !end2 || *end2 || lim < 1 || ms < 1 ||
+          lim > 1000000000 || ms > 86400000) {
+        fprintf(stderr,
+                "mockllm: --rate-limit: expected N/MS (e.g. 10/1000), got "
+                "'%s'\n",
+                v);
+        return false;
+      }
+      c->rate_limit_n = lim;
+      c->rate_limit_window_ms = ms;
     } else if (strcmp(a, "--fault-first") == 0) {
       if (!flag_long(a, v, 1000000000, &c->fault_first))
         return false;

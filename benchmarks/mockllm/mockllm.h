@@ -107,6 +107,11 @@ typedef struct mockllm_config {
   const char *problem_dir; /* --problem-dir DIR: instance-*.pddl files */
   const char *noise;       /* --noise low|middle|high|none */
   const char *pb_config;   /* --pb-config FILE: PlanBench domain config */
+  /* --rate-limit N/MS: at most N model requests per fixed window of MS;
+   * replies carry the provider's rate-limit headers, and a request over
+   * the limit gets a 429 with retry-after-ms. 0: off. */
+  long rate_limit_n;
+  long rate_limit_window_ms;
 } mockllm_config;
 
 void mockllm_config_init(mockllm_config *c);

@@ -48,6 +48,16 @@ struct mockllm_server {
   long requests, chat, messages, models, faults, in_flight, max_concurrent;
   long closed; /* answered with no status (reset, shutdown) */
   long by_status[MAX_STATUS];
+  /* --rate-limit: the current fixed window. */
+  uint64_t rl_start_ns;
+  long rl_count;
+};
+
+/* The rate-limit headers of one reply (--rate-limit). */
+struct rl_info {
+  bool on;
+  bool anthropic;
+  long limit, remaining, reset_ms;
 };
 
 /* One HTTP request: its body as it arrives. */
@@ -192,11 +202,82 @@ static mockllm_fault choose_fault(mockllm_server *s, const char *text,
  * Sending
  * ====================================================================== */
 
+/* Counts a model request against --rate-limit: fills *rl (the headers of
+ * its reply) and returns false when it is over the limit. */
+static bool rate_limit_take(mockllm_server *s, bool anthropic,
+                            struct rl_info *rl) {
+  memset(rl, 0, sizeof *rl);
+  if (s->cfg->rate_limit_n <= 0)
+    return true;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  uint64_t window = (uint64_t)s->cfg->rate_limit_window_ms * 1000000u;
+  pthread_mutex_lock(&s->mu);
+  if (s->rl_start_ns == 0 || now >= s->rl_start_ns + window) {
+    s->rl_start_ns = now;
+    s->rl_count = 0;
+  }
+  long count = ++s->rl_count;
+  uint64_t left = s->rl_start_ns + window - now;
+  pthread_mutex_unlock(&s->mu);
+  rl->on = true;
+  rl->anthropic = anthropic;
+  rl->limit = s->cfg->rate_limit_n;
+  rl->remaining = count >= rl->limit ? 0 : rl->limit - count;
+  rl->reset_ms = (long)((left + 999999u) / 1000000u);
+  return count <= rl->limit;
+}
+
+static void add_rate_limit_headers(struct MHD_Response *resp,
+                                   const struct rl_info *rl) {
+  char limit[32], remaining[32], reset[64];
+  plan__fmt(limit, sizeof limit, "%ld", rl->limit);
+  plan__fmt(remaining, sizeof remaining, "%ld", rl->remaining);
+  if (!rl->anthropic) {
+    plan__fmt(reset, sizeof reset, "%ldms", rl->reset_ms);
+    MHD_add_response_header(resp, "x-ratelimit-limit-requests", limit);
+    MHD_add_response_header(resp, "x-ratelimit-remaining-requests", remaining);
+    MHD_add_response_header(resp, "x-ratelimit-reset-requests", reset);
+    return;
+  }
+  /* Anthropic says when the budget is restored, as an RFC 3339 time. */
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  /* Rounded up, never early: a client that waits until then finds the
+   * new window open. */
+  int64_t at = (int64_t)ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000 +
+               rl->reset_ms;
+  time_t secs = (time_t)(at / 1000);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  plan__fmt(reset, sizeof reset, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+            tm.tm_sec, (int)(at % 1000));
+  MHD_add_response_header(resp, "anthropic-ratelimit-requests-limit", limit);
+  MHD_add_response_header(resp, "anthropic-ratelimit-requests-remaining",
+                          remaining);
+  MHD_add_response_header(resp, "anthropic-ratelimit-requests-reset", reset);
+}
+
+static enum MHD_Result send_body_rl(struct MHD_Connection *conn, int status,
+                                    char *body, const char *id_header,
+                                    const char *id, const mockllm_fault *f,
+                                    const struct rl_info *rl);
+
 /* Queues body (taken; freed by MHD or here) with the given status and
  * headers. A NULL body is an out-of-memory 500. */
 static enum MHD_Result send_body(struct MHD_Connection *conn, int status,
                                  char *body, const char *id_header,
                                  const char *id, const mockllm_fault *f) {
+  return send_body_rl(conn, status, body, id_header, id, f, NULL);
+}
+
+/* send_body, plus the rate-limit headers of rl (may be NULL). */
+static enum MHD_Result send_body_rl(struct MHD_Connection *conn, int status,
+                                    char *body, const char *id_header,
+                                    const char *id, const mockllm_fault *f,
+                                    const struct rl_info *rl) {
   if (!body) {
     static const char oom[] = "{\"error\":{\"message\":\"mockllm: out of "
                               "memory\",\"type\":\"server_error\","
@@ -217,6 +298,8 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, int status,
                           "application/json");
   if (id_header && id)
     MHD_add_response_header(resp, id_header, id);
+  if (rl && rl->on)
+    add_rate_limit_headers(resp, rl);
   if (f && f->kind != MOCKLLM_FAULT_NONE) {
     MHD_add_response_header(resp, "x-mockllm-fault",
                             mockllm_fault_name(f->kind));
@@ -394,6 +477,8 @@ static enum MHD_Result model_request(mockllm_server *s,
   size_t n_choices = 0;
   mockllm_error e;
   mockllm_fault f;
+  struct rl_info rl;
+  memset(&rl, 0, sizeof rl);
   memset(&f, 0, sizeof f);
   f.kind = MOCKLLM_FAULT_NONE;
   enum MHD_Result rc;
@@ -451,6 +536,13 @@ static enum MHD_Result model_request(mockllm_server *s,
 
   long jitter = 0;
   f = choose_fault(s, text, &d, &jitter);
+  if (!rate_limit_take(s, anthropic, &rl)) {
+    /* Over the limit: a 429 that says when the window ends. */
+    f.kind = MOCKLLM_FAULT_429;
+    f.retry_after[0] = '\0';
+    f.retry_after_ms = rl.reset_ms;
+    rl.on = false;
+  }
   if (!sleep_ms(s, s->cfg->latency_ms + jitter))
     goto closed;
   if (fault_error(api, f.kind, &e))
@@ -505,7 +597,7 @@ static enum MHD_Result model_request(mockllm_server *s,
   if (f.kind == MOCKLLM_FAULT_TRUNCATED)
     rc = send_cut(conn, resp, rid_header, rid);
   else
-    rc = send_body(conn, 200, resp, rid_header, rid, &f);
+    rc = send_body_rl(conn, 200, resp, rid_header, rid, &f, &rl);
   goto done;
 
 error:

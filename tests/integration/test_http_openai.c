@@ -131,6 +131,57 @@ static void test_retry_after_parse(void) {
       plan__http_retry_after(NULL, "Wed, 21 Oct 2015 07:28:00 GMT", t + 30), 0);
 }
 
+/* The rate-limit headers: durations, RFC 3339 times, and the wait until
+ * every used-up budget is restored. */
+static void test_ratelimit_parse(void) {
+  ASSERT_EQ(plan__http_duration_ms("1s"), 1000);
+  ASSERT_EQ(plan__http_duration_ms("6m0s"), 360000);
+  ASSERT_EQ(plan__http_duration_ms("20ms"), 20);
+  ASSERT_EQ(plan__http_duration_ms("1h2m3.5s"), 3723500);
+  ASSERT_EQ(plan__http_duration_ms("0.25s"), 250);
+  ASSERT_EQ(plan__http_duration_ms("12.1ms"), 13);
+  ASSERT_EQ(plan__http_duration_ms(""), -1);
+  ASSERT_EQ(plan__http_duration_ms("soon"), -1);
+  ASSERT_EQ(plan__http_duration_ms("5"), -1);
+  ASSERT_EQ(plan__http_duration_ms("-1s"), -1);
+  ASSERT_EQ(plan__http_duration_ms("1x"), -1);
+  ASSERT_EQ(plan__http_duration_ms(NULL), -1);
+  /* 2015-10-21T07:28:00Z is 1445412480 s after the epoch. */
+  ASSERT_EQ(plan__http_rfc3339_ms("2015-10-21T07:28:00Z"), 1445412480000LL);
+  ASSERT_EQ(plan__http_rfc3339_ms("2015-10-21T07:28:00.250Z"), 1445412480250LL);
+  ASSERT_EQ(plan__http_rfc3339_ms("2015-10-21T09:28:00+02:00"),
+            1445412480000LL);
+  ASSERT_EQ(plan__http_rfc3339_ms("1970-01-01T00:00:00Z"), 0);
+  ASSERT_EQ(plan__http_rfc3339_ms("2024-02-29T00:00:00Z"), 1709164800000LL);
+  ASSERT_EQ(plan__http_rfc3339_ms("2015-10-21 07:28:00"), -1); /* no zone */
+  ASSERT_EQ(plan__http_rfc3339_ms("2015-13-21T07:28:00Z"), -1);
+  ASSERT_EQ(plan__http_rfc3339_ms("yesterday"), -1);
+  ASSERT_EQ(plan__http_rfc3339_ms(NULL), -1);
+
+  plan__http_ratelimit rl;
+  memset(&rl, 0, sizeof rl);
+#define HDR(n, v) plan__http_ratelimit_header(&rl, n, strlen(n), v, strlen(v))
+  ASSERT(HDR("X-RateLimit-Remaining-Requests", "3"));
+  ASSERT(HDR("x-ratelimit-reset-requests", "1s"));
+  ASSERT(!HDR("x-request-id", "abc"));
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 0), -1); /* 3 left */
+  ASSERT(HDR("x-ratelimit-remaining-tokens", "0"));
+  ASSERT(HDR("x-ratelimit-reset-tokens", "6m0s"));
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 0), 360000);
+  ASSERT(HDR("x-ratelimit-remaining-requests", "0"));
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 0), 360000); /* the longest */
+  memset(&rl, 0, sizeof rl);
+  ASSERT(HDR("anthropic-ratelimit-requests-remaining", "0"));
+  ASSERT(HDR("anthropic-ratelimit-requests-reset", "2015-10-21T07:28:00Z"));
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 1445412480000LL - 1500), 1500);
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 1445412480000LL + 1500), 0);
+  memset(&rl, 0, sizeof rl);
+  ASSERT(HDR("anthropic-ratelimit-output-tokens-remaining", "0"));
+  ASSERT(HDR("anthropic-ratelimit-output-tokens-reset", "never"));
+  ASSERT_EQ(plan__http_ratelimit_wait(&rl, 0), -1); /* unreadable reset */
+#undef HDR
+}
+
 static void test_start_errors(void) {
   plan_llm *llm = make_llm(mock.base_url, 5000, 0);
   const plan_llm_vtbl *vt = plan_llm_vtable(llm);
@@ -807,6 +858,7 @@ int main(int argc, char **argv) {
   ASSERT_EQ(mockllm_start(&mock, NULL), 0);
   RUN(test_create_options);
   RUN(test_retry_after_parse);
+  RUN(test_ratelimit_parse);
   RUN(test_start_errors);
   RUN(test_success);
   RUN(test_n_choices);

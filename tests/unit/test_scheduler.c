@@ -458,6 +458,50 @@ static void test_rate_limit_pause(void) {
   plan_llm_destroy(llm);
 }
 
+/* A reply whose rate-limit headers say a budget is used up pauses new
+ * dispatches until it is restored: no 429 is needed. One call at a time:
+ * call 1 (100 ms) says "nothing left for 400 ms", so call 2 starts at 500
+ * ms, not 100 ms; the wait is capped like a server wait. */
+static void test_ratelimit_headers_throttle(void) {
+  plan_llm *llm = script("[{\"call\":1,\"reply\":\"a\",\"delay_ms\":100,"
+                         "\"ratelimit_wait_ms\":400},"
+                         " {\"reply\":\"b\",\"delay_ms\":100}]");
+  plan_scheduler_options o;
+  plan_scheduler_options_init(&o, PLAN_SCHEDULER_OPTIONS_VERSION);
+  o.concurrency = 1;
+  plan_scheduler *s = sched(llm, &o);
+  reqset *r = reqs(2, "y%d");
+  uint64_t t0 = sim_now;
+  ASSERT_OK(run(s, r));
+  ASSERT_OK(r->resp[0].status);
+  ASSERT_OK(r->resp[1].status);
+  ASSERT_EQ(r->resp[0].ratelimit_wait_ms, 400);
+  ASSERT_EQ(sim_now - t0, 600 * MS);
+  plan_scheduler_stats st;
+  plan_scheduler_stats_get(s, &st);
+  ASSERT_EQ(st.throttled, 1);
+  ASSERT_EQ(st.rate_limited, 0);
+  reqs_free(r);
+  plan_scheduler_destroy(s);
+  plan_llm_destroy(llm);
+
+  /* Beyond max_retry_after_ms the pause is the cap. */
+  llm = script("[{\"call\":1,\"reply\":\"a\",\"delay_ms\":100,"
+               "\"ratelimit_wait_ms\":99999999},"
+               " {\"reply\":\"b\",\"delay_ms\":100}]");
+  plan_scheduler_options_init(&o, PLAN_SCHEDULER_OPTIONS_VERSION);
+  o.concurrency = 1;
+  o.max_retry_after_ms = 1000;
+  s = sched(llm, &o);
+  r = reqs(2, "z%d");
+  t0 = sim_now;
+  ASSERT_OK(run(s, r));
+  ASSERT_EQ(sim_now - t0, 1200 * MS);
+  reqs_free(r);
+  plan_scheduler_destroy(s);
+  plan_llm_destroy(llm);
+}
+
 static void test_truncated_and_logprobs(void) {
   plan_llm *llm = script(
       "[{\"match\":\"long\",\"reply\":\"{\\\"a\\\": [1, 2\",\"finish\":"
@@ -659,6 +703,7 @@ int main(int argc, char **argv) {
   RUN(test_budget_tokens);
   RUN(test_budget_wall);
   RUN(test_rate_limit_pause);
+  RUN(test_ratelimit_headers_throttle);
   RUN(test_truncated_and_logprobs);
   RUN(test_invalid_requests);
   RUN(test_blocking_backend);
