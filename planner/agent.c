@@ -11,8 +11,13 @@
  *
  * The barrier runs a probe: a search of one round from the current state
  * whose only child is the candidate action, simulated by the voting world
- * model (k predictions, the modal one wins) and valued by the evaluator
- * afresh. The checks and their numbers go to the trace as "commit_check".
+ * model (k predictions, the modal one wins; the step's search's own
+ * prediction is one more vote) and valued by the evaluator afresh. A
+ * refused candidate passes the turn to the next one of the same search.
+ * The checks and their numbers go to the trace as "commit_check".
+ *
+ * While the last goal plan's predictions come true, its pure and
+ * reversible actions are followed without a new search (plan reuse).
  *
  * Real probes and the koh policy use a world model made here ("env
  * world") that executes actions in the environment: it moves the

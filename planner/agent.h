@@ -11,11 +11,13 @@
  *                     in the real environment (and undone) where the world
  *                     model has been wrong about them ("real probes");
  *   irreversible      only ever simulated, and committed only through the
- *                     commit barrier: k independent simulations that agree,
- *                     the predicted state's value at least a threshold, the
- *                     best plan through it ahead of the runner-up by more
- *                     than the spread, and an optional approval. A refusal
- *                     leads to more search, then to a stop that says why.
+ *                     commit barrier: k independent simulations (and the
+ *                     search's own) that agree, the predicted state's value
+ *                     at least a threshold, the best plan through it ahead
+ *                     of the runner-up by more than the spread, and an
+ *                     optional approval. A refusal passes the turn to the
+ *                     next candidate, then to more search, then to a stop
+ *                     that says why.
  *
  * Policies (the benchmark agent_safety compares them): barrier (the
  * above), no-barrier (commit the first action of the best plan whatever
