@@ -530,8 +530,11 @@ int cli_act_run(const cli_act_ctx *c, int argc, char **argv) {
   ao.search = *c->so;
   ao.search.settle_margin = 0.3;
   ao.search.settle_patience = 4;
-  if (!ao.search.max_llm_calls)
-    ao.search.max_llm_calls = 200;
+  /* --budget-* bound the whole run (below); each step's search has its
+   * own budgets: --step-calls (default 200), --step-tokens, --step-seconds. */
+  ao.search.max_llm_calls = 200;
+  ao.search.max_tokens = 0;
+  ao.search.max_wall_ms = 0;
   if (v.set[A_POLICY] &&
       !plan__agent_policy_parse(v.str[A_POLICY], &ao.policy)) {
     fprintf(stderr,

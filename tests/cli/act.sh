@@ -171,6 +171,13 @@ if [ -n "${PLAN_MOCKLLM:-}" ]; then
   sed 's/"wall_s":[0-9.e+-]*//' "$tmp/rep.out" >"$tmp/b"
   cmp -s "$tmp/a" "$tmp/b" || fail "the replayed result differs"
   grep -q '"ev":"commit_check"' "$tmp/rep.jsonl" || fail "no barrier check replayed"
+  # --budget-calls bounds the whole run (each step keeps its own 200):
+  # replayed from the cassette, the run stops early with outcome "budget".
+  "$plan" --task "$src/data/tasks/cliffs.json" --act --model oracle \
+    --base-url "http://127.0.0.1:$oport/v1" --value-samples 10 --seed 1 \
+    --cassette "$tmp/act.cassette" --budget-calls 60 >"$tmp/out" 2>"$tmp/err"
+  [ $? = 1 ] || { cat "$tmp/err"; fail "a run over its budget did not exit 1"; }
+  grep -q '"outcome":"budget"' "$tmp/out" || { cat "$tmp/out"; fail "no budget outcome"; }
 else
   echo "note: PLAN_MOCKLLM not set: agent record/replay not checked"
 fi
