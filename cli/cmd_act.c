@@ -481,6 +481,15 @@ static int report(const cli_act_ctx *c, plan_env *env,
                       json_integer((json_int_t)r->predictions_checked));
   json_object_set_new(o, "predictions_wrong",
                       json_integer((json_int_t)r->predictions_wrong));
+  /* The world model's record per action schema, as the loop kept it. */
+  json_t *fid = json_object();
+  for (size_t i = 0; fid && i < r->n_trust; i++)
+    json_object_set_new(fid, r->trust[i].schema,
+                        json_pack("{s:I, s:I}", "checked",
+                                  (json_int_t)r->trust[i].checked, "wrong",
+                                  (json_int_t)r->trust[i].wrong));
+  if (fid)
+    json_object_set_new(o, "fidelity", fid);
   plan__pddl_env_stats ps;
   if (plan__pddl_env_stats_get(env, &ps))
     json_object_set_new(o, "dead_end_commits",

@@ -116,6 +116,8 @@ expect 1 'fell off the cliff' --task "$tmp/cliff.json" --act --policy no-barrier
   --provider scripted --script "$tmp/rules.json"
 grep -q '"action":"jump","applied":true,"effect":"irreversible"' "$tmp/out" \
   || fail "no-barrier did not jump"
+grep -q '"fidelity":{"jump":{"checked":1,"wrong":1}' "$tmp/out" \
+  || fail "the wrong prediction of the jump is not in the fidelity record"
 
 # The program dies after its 6th request: an error, the steps before kept.
 mktask "$tmp/crash.json" ',"--fail-after","6"'
